@@ -1,0 +1,93 @@
+"""Error types: one base, subclasses that carry the place (file, line, field) and the value.
+
+Every message is French and starts with the place, so that the CLI can print it as is:
+``variables/bataillon-prevention-dijon/2024.yaml:14: effectifs.mediateurs.dijon: …``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AvenantError(Exception):
+    """Base of every error a user can cause; the CLI prints ``str(error)`` and exits 1."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None, value: object = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = field
+        self.value = value
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        place = ""
+        if self.path:
+            place = str(self.path)
+            if self.line:
+                place += f":{self.line}"
+            place += ": "
+        if self.field:
+            place += f"{self.field}: "
+        return place + self.message
+
+
+class VariablesError(AvenantError):
+    """A variable set cannot be read or is invalid."""
+
+
+@dataclass
+class Problem:
+    """One problem found in a variable set (an error or a warning)."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    field: str | None = None
+    severity: str = "erreur"
+
+    def __str__(self) -> str:
+        return str(AvenantError(self.message, path=self.path, line=self.line, field=self.field))
+
+
+class InvalidVariables(VariablesError):
+    """All the problems of one variable set, reported at once."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} erreur(s)", path=path,
+        )
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class TemplateError(AvenantError):
+    """A template is missing, malformed, or asks for something the variable set lacks."""
+
+
+class CompareError(AvenantError):
+    """A document given to compare is not a usable Word file."""
+
+
+class OutputError(AvenantError):
+    """An output path is refused (outside the project, or would overwrite a user's file)."""
+
+
+class UsageError(AvenantError):
+    """The command line names something that does not exist (a dossier, a version)."""
+
+
+__all__ = [
+    "AvenantError", "VariablesError", "InvalidVariables", "Problem", "TemplateError",
+    "CompareError", "OutputError", "UsageError",
+]
+
+
+class FormatError(AvenantError):
+    """A value cannot be written in French as asked (a negative amount, a fractional count…)."""
+
+
+__all__ += ["FormatError"]
