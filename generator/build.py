@@ -1,0 +1,214 @@
+"""Building an avenant: variable set → checks → context → template → DOCX (and PDF), traced.
+
+Every output records what made it: core and custom properties in the DOCX, and
+``manifest.json`` beside it with the SHA-256 of each file written and of each input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from . import __version__
+from .checks import errors, problems
+from .context import build_context
+from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
+from .files import sha256, write_atomic
+from .french import numero
+from .loader import load
+from .model import VariableSet
+from .package import set_core_properties, to_bytes
+from .paths import Project
+from .render import render
+
+
+@dataclass
+class LoadedSet:
+    """A variable set read and checked, with where it came from."""
+
+    project: Project
+    dossier: str
+    version: str
+    path: Path
+    label: str
+    variables: VariableSet
+    lines: dict
+    warnings: list[Problem]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    docx: Path
+    manifest: Path
+    pdf: Path | None = None
+    backups: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_set(project: Project, dossier: str, version: str) -> LoadedSet:
+    """Load a variable set and refuse it if any check finds an error."""
+    path = project.variable_file(dossier, version)
+    label = project.relative(path)
+    variables, lines = load(path, label)
+    found = problems(variables, label, lines, project=project, dossier=dossier, version=version)
+    if errors(found):
+        raise InvalidVariables(label, errors(found))
+    return LoadedSet(project, dossier, version, path, label, variables, lines,
+                     [p for p in found if p.severity != "erreur"])
+
+
+def _properties_date(variables: VariableSet) -> dt.datetime:
+    day = variables.avenant.date_signature or variables.avenant.periode.debut
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
+    """What would make a document unfit to sign (the leftover tags are checked at render)."""
+    found = []
+    body = doc.element.body
+    if body.find(".//" + qn("w:ins")) is not None or body.find(".//" + qn("w:del")) is not None:
+        found.append("le document contient des modifications suivies")
+    if body.find(".//" + qn("w:commentReference")) is not None:
+        found.append("le document contient des commentaires")
+    table_text = ""
+    for table in doc.tables:
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is not None and caption.get(qn("w:val")) == "Signatures":
+            table_text = " ".join("".join(t.text or "" for t in table._tbl.iter(qn("w:t"))).split())
+    for block in context["signatures"]:
+        if " ".join(block["nom"].split()) not in table_text:
+            found.append(f"pas de bloc de signature pour {block['nom']}")
+    return found
+
+
+def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]]:
+    """Render a loaded set: the DOCX bytes, the context used, and the input hashes."""
+    project, variables = loaded.project, loaded.variables
+    template = project.template_file(variables.modele)
+    template_label = project.relative(template)
+    context = build_context(variables)
+    doc = render(template, context, label=template_label)
+    unfit = release_problems(doc, context)
+    if unfit:
+        raise TemplateError("document non conforme : " + " ; ".join(unfit), path=template_label)
+    inputs = {
+        loaded.label: sha256(loaded.path.read_bytes()),
+        template_label: sha256(template.read_bytes()),
+    }
+    av = variables.avenant
+    title = f"Avenant {numero(av.numero)} à la convention {variables.convention.objet}"
+    set_core_properties(
+        doc, title=title,
+        subject=f"{variables.convention.territoire} : année {av.annee}",
+        author=context["signatures"][0]["titre"] if context["signatures"] else "",
+        keywords=f"avenant; {loaded.dossier}; {loaded.version}",
+        when=_properties_date(variables))
+    custom = {
+        "avenant.dossier": loaded.dossier,
+        "avenant.version": loaded.version,
+        "avenant.numero": av.numero,
+        "avenant.variables": loaded.label,
+        "avenant.variables.sha256": inputs[loaded.label],
+        "avenant.modele": template_label,
+        "avenant.modele.sha256": inputs[template_label],
+        "avenant.outil.version": __version__,
+    }
+    return to_bytes(doc, custom), context, inputs
+
+
+def _pdf_bytes(docx: bytes, name: str) -> bytes:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise AvenantError("LibreOffice est introuvable (commande soffice) : impossible de "
+                           "produire le PDF. Installez-le (Debian : apt-get install "
+                           "libreoffice-writer) ou construisez sans --pdf.")
+    with tempfile.TemporaryDirectory(prefix="avenant-pdf-") as tmp:
+        source = Path(tmp) / name
+        source.write_bytes(docx)
+        profile = Path(tmp) / "profil"
+        export = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}')
+        try:
+            subprocess.run(
+                [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                 "--convert-to", export, "--outdir", tmp, str(source)],
+                check=True, capture_output=True, timeout=180)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise AvenantError(f"LibreOffice n’a pas pu produire le PDF ({exc})") from None
+        pdf = source.with_suffix(".pdf")
+        if not pdf.is_file():
+            raise AvenantError("LibreOffice n’a pas produit de PDF")
+        return pdf.read_bytes()
+
+
+def _previous_hashes(manifest: Path) -> dict[str, str]:
+    try:
+        return dict(json.loads(manifest.read_text(encoding="utf-8")).get("fichiers", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _replaceable(path: Path, data: bytes, previous: dict[str, str]) -> bool:
+    """A file may be replaced without --force when absent, identical, or (for a PDF, which
+    LibreOffice never writes twice alike) exactly as the last build recorded it."""
+    if not path.exists():
+        return True
+    current = path.read_bytes()
+    if current == data:
+        return True
+    return path.suffix == ".pdf" and previous.get(path.name) == sha256(current)
+
+
+def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | None = None,
+          force: bool = False, pdf: bool = False) -> BuildResult:
+    """Build the avenant of DOSSIER VERSION; return the paths written."""
+    project = Project(Path(root))
+    loaded = load_set(project, dossier, version)
+    docx, _context, inputs = render_set(loaded)
+    name = f"avenant-{loaded.variables.avenant.numero}.docx"
+    target = output if output is not None else project.output_dir(dossier, version) / name
+    if target.suffix.lower() != ".docx":
+        raise OutputError("le fichier de sortie doit se terminer par .docx",
+                          path=str(target))
+    written: dict[str, bytes] = {target.name: docx}
+    pdf_path = target.with_suffix(".pdf") if pdf else None
+    if pdf_path is not None:
+        written[pdf_path.name] = _pdf_bytes(docx, target.name)
+    manifest = target.with_name("manifest.json")
+    previous = _previous_hashes(manifest)
+    # Refuse before writing anything: either every file can be written, or none is.
+    for file_name, data in written.items():
+        path = target.with_name(file_name)
+        if not force and not _replaceable(path, data, previous):
+            raise OutputError(
+                "le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été "
+                "modifié (--force le remplace en gardant l’ancien à côté)",
+                path=project.relative(path))
+    backups = []
+    for file_name, data in written.items():
+        path = target.with_name(file_name)
+        ours = _replaceable(path, data, previous)
+        backup = write_atomic(path, data, force=True, keep_old=not ours,
+                              label=project.relative(path))
+        if backup is not None:
+            backups.append(backup)
+    content = {
+        "outil": {"nom": "avenant", "version": __version__},
+        "dossier": dossier,
+        "version": version,
+        "entrees": dict(sorted(inputs.items())),
+        "fichiers": {n: sha256(d) for n, d in sorted(written.items())},
+    }
+    data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode()
+    write_atomic(manifest, data, force=True, label=project.relative(manifest), keep_old=False)
+    return BuildResult(docx=target, manifest=manifest, pdf=pdf_path, backups=backups,
+                       warnings=loaded.warnings)

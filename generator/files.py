@@ -1,0 +1,70 @@
+"""Writing files without ever losing one: atomic replacement, and no silent overwrite.
+
+A file is written to a temporary name in the same folder, flushed to disk, then renamed over
+the target, so an interrupted write never leaves a truncated file. An existing file that
+differs from the new content is replaced only with ``force``, and then kept beside it as
+``NAME.1`` (``NAME.2``… if taken).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _backup_name(path: Path) -> Path:
+    index = 1
+    while True:
+        candidate = path.with_name(f"{path.name}.{index}")
+        if not candidate.exists():
+            return candidate
+        index += 1
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | None = None,
+                 keep_old: bool = True) -> Path | None:
+    """Write ``data`` to ``path`` atomically; return the backup made of an old file, if any.
+
+    Identical content already at ``path`` is left untouched (the build is reproducible).
+    """
+    label = label or str(path)
+    backup = None
+    if path.is_dir():
+        raise OutputError("un dossier porte déjà ce nom", path=label)
+    if path.exists():
+        if path.read_bytes() == data:
+            return None
+        if not force:
+            raise OutputError(
+                "le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été modifié "
+                "(--force le remplace en gardant l’ancien à côté)", path=label)
+        backup = _backup_name(path) if keep_old else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"écriture impossible ({exc.strerror})", path=label) from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if backup is not None:
+            os.link(path, backup)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"écriture impossible ({exc.strerror})", path=label) from None
+    return backup

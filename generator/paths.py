@@ -1,0 +1,98 @@
+"""Where things live: templates/, variables/<dossier>/<version>.yaml, output/<dossier>/<version>/.
+
+Names given on the command line are checked before any path is built from them, so that a
+DOSSIER or VERSION can never lead outside variables/ or output/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+DEFAULT_TEMPLATE = "avenant-bataillon-prevention.docx"
+
+
+def check_name(value: str, what: str) -> str:
+    """Refuse a dossier or version name that is not a plain file name."""
+    if not _NAME.match(value) or ".." in value or len(value) > 100:
+        raise UsageError(
+            f"{what} invalide : « {value} » (lettres, chiffres, « - », « _ » et « . » seulement, "
+            "sans chemin)")
+    return value
+
+
+def version_key(version: str) -> tuple:
+    """Sort key of versions: 2023 < 2023-2 < 2024 (numbers compared as numbers)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[-_.]", version))
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: its templates, variable sets and outputs."""
+
+    root: Path
+
+    @property
+    def templates(self) -> Path:
+        """The folder of docxtpl templates."""
+        return self.root / "templates"
+
+    @property
+    def variables(self) -> Path:
+        """The folder of dossiers, one sub-folder each."""
+        return self.root / "variables"
+
+    @property
+    def output(self) -> Path:
+        """The folder the pipeline writes to."""
+        return self.root / "output"
+
+    def relative(self, path: Path) -> str:
+        """A path as the user should read it: relative to the project when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+    def dossiers(self) -> list[str]:
+        """Every dossier, sorted."""
+        if not self.variables.is_dir():
+            return []
+        return sorted(p.name for p in self.variables.iterdir()
+                      if p.is_dir() and _NAME.match(p.name))
+
+    def versions(self, dossier: str) -> list[str]:
+        """Every version of a dossier, oldest first."""
+        folder = self.variables / check_name(dossier, "nom de dossier")
+        if not folder.is_dir():
+            return []
+        return sorted((p.stem for p in folder.glob("*.yaml") if _NAME.match(p.stem)),
+                      key=version_key)
+
+    def variable_file(self, dossier: str, version: str, *, must_exist: bool = True) -> Path:
+        """The variable set of DOSSIER VERSION."""
+        check_name(dossier, "nom de dossier")
+        check_name(version, "version")
+        folder = self.variables / dossier
+        if must_exist and not folder.is_dir():
+            known = ", ".join(self.dossiers()) or "aucun"
+            raise UsageError(f"dossier inconnu : « {dossier} » (dossiers existants : {known})")
+        path = folder / f"{version}.yaml"
+        if must_exist and not path.is_file():
+            known = ", ".join(self.versions(dossier)) or "aucune"
+            raise UsageError(f"version inconnue : « {version} » du dossier « {dossier} » "
+                             f"(versions existantes : {known})")
+        return path
+
+    def template_file(self, name: str) -> Path:
+        """A template of templates/, by file name."""
+        check_name(name, "nom de modèle")
+        return self.templates / name
+
+    def output_dir(self, dossier: str, version: str) -> Path:
+        """output/DOSSIER/VERSION/."""
+        return self.output / check_name(dossier, "nom de dossier") / check_name(version, "version")
