@@ -1,0 +1,287 @@
+"""Reading a DOCX safely and writing the redline package.
+
+A document to compare comes from a user: it may be a renamed ``.doc``, an encrypted file, a
+macro-enabled document or a zip bomb. `read_package` refuses each with a `CompareError` that names
+the file, before anything is written, within bounded time and memory: the zip's declared sizes are
+checked first, then every part is stream-decompressed with a cap (declared sizes can lie).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import CompareError, OutputError
+
+#: Caps on what one document may expand to. A 300-page avenant is about 3 MB of XML; images
+#: make the rest. Far above real documents, far below what would exhaust the machine.
+MAX_PARTS = 2000
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument")
+RT_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+WORD_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+}
+MACRO_TYPES = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    "application/vnd.ms-office.vbaProject",
+}
+
+#: A parser that never resolves entities nor reaches the network (no XXE, no billion laughs).
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_blank_text=False)
+
+
+@dataclass
+class Relationship:
+    """One relationship of a part: its id, type, target and whether the target is external."""
+
+    rid: str
+    type: str
+    target: str
+    external: bool = False
+
+
+@dataclass
+class Package:
+    """A DOCX read in memory: its parts by name (no leading slash), content types, main part."""
+
+    path: Path
+    parts: dict[str, bytes]
+    defaults: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
+    main: str = "word/document.xml"
+    _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+
+    def content_type(self, name: str) -> str:
+        """The content type of a part, from its override or its extension's default."""
+        if name in self.overrides:
+            return self.overrides[name]
+        return self.defaults.get(posixpath.splitext(name)[1][1:].lower(), "")
+
+    def xml(self, name: str) -> etree._Element:
+        """The parsed root of an XML part (parsed once, then shared)."""
+        if name not in self._xml:
+            self._xml[name] = parse_xml(self.parts[name], self.path, name)
+        return self._xml[name]
+
+    def rels(self, name: str) -> dict[str, Relationship]:
+        """The relationships of a part, by id (empty when the part has none)."""
+        rels_name = rels_name_for(name)
+        if rels_name not in self.parts:
+            return {}
+        result = {}
+        base = posixpath.dirname(name)
+        for rel in self.xml(rels_name).iter(f"{{{PR_NS}}}Relationship"):
+            external = rel.get("TargetMode") == "External"
+            target = rel.get("Target", "")
+            if not external:
+                target = resolve_target(base, target)
+            result[rel.get("Id", "")] = Relationship(rel.get("Id", ""), rel.get("Type", ""),
+                                                     target, external)
+        return result
+
+
+def rels_name_for(name: str) -> str:
+    """The name of the relationships part of ``name`` (``word/_rels/document.xml.rels``)."""
+    folder, base = posixpath.split(name)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve_target(base: str, target: str) -> str:
+    """A relationship target as a part name, relative to the source part's folder."""
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def parse_xml(data: bytes, path: Path, name: str) -> etree._Element:
+    """Parse one XML part; a syntax error becomes a CompareError naming the file and the part."""
+    try:
+        return etree.fromstring(data, XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise CompareError(f"document corrompu : la partie {name} n’est pas du XML valide "
+                           f"({exc.msg})", path=str(path), value=name) from exc
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, path: Path) -> bytes:
+    """Decompress one member chunk by chunk, failing as soon as it exceeds its share."""
+    cap = min(MAX_PART_BYTES, budget)
+    chunks = []
+    size = 0
+    with zf.open(info) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > cap:
+                raise _bomb(path)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bomb(path: Path) -> CompareError:
+    return CompareError(
+        "archive anormalement volumineuse une fois décompressée (plus de "
+        f"{MAX_TOTAL_BYTES // (1024 * 1024)} Mo) : fichier refusé (bombe zip ?)", path=str(path))
+
+
+def read_package(path: Path | str) -> Package:
+    """Read and validate a DOCX; raise CompareError naming the file when it is not usable."""
+    path = Path(path)
+    where = str(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise CompareError("fichier introuvable", path=where) from None
+    except IsADirectoryError:
+        raise CompareError("c’est un dossier, pas un document Word", path=where) from None
+    except OSError as exc:
+        raise CompareError(f"fichier illisible ({exc.strerror})", path=where) from None
+    if head.startswith(OLE_MAGIC):
+        raise CompareError(
+            "document protégé par mot de passe (chiffré) ou au format Word 97-2003 (.doc) : "
+            "enregistrez-le sans mot de passe au format .docx", path=where)
+    if not head.startswith(ZIP_MAGIC):
+        if not head:
+            raise CompareError("fichier vide : ce n’est pas un document Word (.docx)", path=where)
+        raise CompareError("ce n’est pas un document Word (.docx)", path=where)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CompareError(f"document corrompu : archive illisible ({exc})", path=where) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise CompareError(f"archive anormale : {len(infos)} parties (au plus {MAX_PARTS})",
+                               path=where)
+        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES or any(
+                i.file_size > MAX_PART_BYTES for i in infos):
+            raise _bomb(path)
+        parts: dict[str, bytes] = {}
+        budget = MAX_TOTAL_BYTES
+        for info in infos:
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                raise CompareError("document protégé par mot de passe : enregistrez-le sans "
+                                   "mot de passe", path=where)
+            name = info.filename.lstrip("/")
+            if name.lower().endswith("vbaproject.bin"):
+                raise _macros(path)
+            try:
+                data = _read_capped(zf, info, budget, path)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError,
+                    NotImplementedError) as exc:
+                raise CompareError(f"document corrompu : la partie {name} est illisible "
+                                   f"({exc})", path=where, value=name) from None
+            budget -= len(data)
+            parts[name] = data
+    package = Package(path, parts)
+    _read_content_types(package)
+    _find_main_part(package)
+    return package
+
+
+def _macros(path: Path) -> CompareError:
+    return CompareError("document avec macros (.docm) refusé : enregistrez-le au format .docx "
+                        "sans macros", path=str(path))
+
+
+def _read_content_types(package: Package) -> None:
+    if "[Content_Types].xml" not in package.parts:
+        raise CompareError("ce n’est pas un document Word (.docx) : [Content_Types].xml manque",
+                           path=str(package.path))
+    root = package.xml("[Content_Types].xml")
+    for el in root:
+        tag = etree.QName(el).localname if isinstance(el.tag, str) else ""
+        if tag == "Default":
+            package.defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+        elif tag == "Override":
+            package.overrides[el.get("PartName", "").lstrip("/")] = el.get("ContentType", "")
+    types = set(package.defaults.values()) | set(package.overrides.values())
+    if types & MACRO_TYPES:
+        raise _macros(package.path)
+
+
+def _find_main_part(package: Package) -> None:
+    where = str(package.path)
+    if "_rels/.rels" not in package.parts:
+        raise CompareError("ce n’est pas un document Word (.docx) : _rels/.rels manque",
+                           path=where)
+    main = None
+    for rel in package.xml("_rels/.rels").iter(f"{{{PR_NS}}}Relationship"):
+        if rel.get("Type") in (RT_OFFICE_DOCUMENT, RT_STRICT_OFFICE_DOCUMENT):
+            main = resolve_target("", rel.get("Target", ""))
+    if main is None or main not in package.parts:
+        raise CompareError("ce n’est pas un document Word (.docx) : pas de document principal",
+                           path=where)
+    content_type = package.content_type(main)
+    if content_type in MACRO_TYPES:
+        raise _macros(package.path)
+    if content_type not in WORD_MAIN_TYPES:
+        raise CompareError(f"ce n’est pas un document Word (.docx) : type {content_type or '?'}",
+                           path=where)
+    package.main = main
+    package.xml(main)
+
+
+def serialize(root: etree._Element) -> bytes:
+    """An XML part as Word writes it: UTF-8 with a standalone declaration."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_package(parts: dict[str, bytes], out: Path) -> None:
+    """Write a DOCX atomically: a temporary file beside ``out``, then ``os.replace``.
+
+    Entries get a fixed timestamp so that the same inputs give the same bytes.
+    """
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("dossier de sortie introuvable", path=str(folder))
+    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+            names = sorted(parts, key=lambda n: (n != "[Content_Types].xml",
+                                                 not n.startswith("_rels/"), n))
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                stored = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                zf.writestr(info, parts[name], compresslevel=6)
+        os.replace(tmp, out)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise OutputError(f"écriture impossible ({exc.strerror or exc})", path=str(out)) from None
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
