@@ -1,0 +1,42 @@
+"""Shared fixtures: a temporary copy of the project, and the CLI run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOSSIER = "bataillon-prevention-dijon"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of templates/ and variables/ in tmp_path: tests never write into the repo."""
+    root = tmp_path / "projet"
+    root.mkdir()
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "variables", root / "variables")
+    return root
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m generator ARGS`` as a separate process."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2023 avenant of the shipped dossier, built once for the session."""
+    root = tmp_path_factory.mktemp("construit")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "variables", root / "variables")
+    from generator.build import build
+
+    return build(DOSSIER, "2023", root=root).docx
