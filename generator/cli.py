@@ -14,6 +14,12 @@ from pathlib import Path
 class _Parser(argparse.ArgumentParser):
     """argparse with French messages, exit status 2 on usage errors."""
 
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "utilisation :", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "utilisation :", 1)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         for english, french in (
             ("the following arguments are required", "arguments obligatoires manquants"),
