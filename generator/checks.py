@@ -281,6 +281,9 @@ def _wording(v: VariableSet, r: _Report) -> None:
     if not _VOWEL_START.match(v.association.nom):
         r.warn(("association", "nom"), "le modèle écrit « L’" + v.association.nom + " » : le "
                "nom doit commencer par une voyelle")
+    if _VOWEL_START.match(v.metropole.nom):
+        r.warn(("metropole", "nom"), "le modèle écrit « de " + v.metropole.nom + " » sans "
+               "élision : à relire")
 
 
 @dataclass
