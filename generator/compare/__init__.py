@@ -1,0 +1,219 @@
+"""Compare two Word documents: a redline with native tracked changes, and a change report.
+
+Public API (what ``avenant diff`` and other callers use)::
+
+    from generator.compare import compare, report_text, report_html, validate_docx
+
+    result = compare(old, new, out, author="Préfecture", date=fixed_datetime,
+                     explain=my_explain, comments=True)
+    print(report_text(result, value_changes=[("montant de l’État", "468 000 €", "480 000 €")]))
+    Path("rapport.html").write_text(report_html(result, value_changes=..., title=...))
+
+`compare(old, new, out, *, author, date, explain, comments, engine)`
+    Validates both inputs (`CompareError` naming the file on a bad one, before anything is
+    written), then writes ``out``: the NEW document, its formatting kept, carrying Word revisions
+    (``w:ins``/``w:del`` with author and date, paragraph-mark and table-row revisions,
+    ``w:rPrChange``/``w:pPrChange`` for formatting) such that accepting every change gives the new
+    text and rejecting every change the old one, in the body, tables, headers, footers and notes.
+    The file is written atomically (temporary file beside it, then ``os.replace``); an output
+    problem (missing folder, ``out`` naming one of the inputs, disk error) is an `OutputError`.
+
+    - ``author``: the revisions' author (``--auteur``).
+    - ``date``: the revisions' date; pass a fixed value for reproducible output (the clock is
+      read only when it is None). A naive datetime is taken as UTC.
+    - ``explain(change) -> list[str]``: called once per `Change`, its lines go to
+      ``change.reasons`` (e.g. ``["montant de l’État : 468 000 € → 480 000 €"]``).
+    - ``comments``: also anchor one Word comment on each change, holding its reasons (or a short
+      description of the change when there are none) (``--commentaires``).
+    - ``engine``: ``"interne"`` (default, this package's comparer) or ``"docxodus"``
+      (python-redlines' Docxodus, optional, slower; comments are not available with it). The
+      changes listed are those of the internal comparer either way.
+
+    Returns a `Comparison`: ``.changes`` (list of `Change`: ``kind`` among ``insertion``,
+    ``suppression``, ``modification``, ``mise en forme``; ``section``, the heading it sits under,
+    e.g. ``Article 5 : Engagements de l’État``, ``Début du document``, ``En-tête``,
+    ``Pied de page``, ``Notes de bas de page``; ``old_text``, ``new_text``, ``segments``,
+    ``reasons``, ``part``), ``.identical``, ``.revisions`` (number of revision marks written).
+
+`report_text(comparison, value_changes=())`
+    The French terminal report: values changed first (``label : old → new``), then each changed
+    passage under its section, ``[-supprimé-]`` and ``{+inséré+}`` in place, reasons below.
+
+`report_html(comparison, value_changes=(), title=None)`
+    The same as one self-contained HTML page (``lang="fr"``, inline CSS, no script, no external
+    resource): values table first, insertions green underlined, deletions red struck through.
+
+`validate_docx(path)`
+    Raises `CompareError` when ``path`` is not a usable DOCX: missing, not a zip, a ``.doc`` or
+    password-protected file (OLE header), macro-enabled, corrupt, or a zip bomb (sizes checked
+    before and while decompressing, with caps).
+
+`document_views(path, view)` (from `generator.compare.views`) reads a redline back as text
+with every change accepted or rejected: what the tests use to check the redline.
+
+Command line (for benchmarks and debugging; the project CLI wires ``avenant diff``)::
+
+    python -m generator.compare OLD.docx NEW.docx OUT.docx [--auteur A] [--date ISO]
+        [--commentaires] [--moteur interne|docxodus] [--rapport-html RAPPORT.html] [--quiet]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import CompareError, OutputError, UsageError
+from .model import KINDS, Change, Comparison
+from .package import Package, read_package, write_package
+from .report import ValueChange, describe, report_html, report_text
+
+ENGINES = ("interne", "docxodus")
+
+__all__ = ["compare", "report_text", "report_html", "validate_docx", "Change", "Comparison",
+           "ValueChange", "describe", "KINDS", "ENGINES", "CompareError"]
+
+
+def validate_docx(path: Path | str) -> None:
+    """Raise `CompareError` (naming the file) unless ``path`` is a usable Word document."""
+    read_package(path)
+
+
+def iso_date(date: datetime | None) -> str:
+    """A revision date as Word writes it: UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    >>> iso_date(datetime(2024, 3, 1, 9, 30))
+    '2024-03-01T09:30:00Z'
+    """
+    if date is None:
+        date = datetime.now(UTC)
+    if date.tzinfo is not None:
+        date = date.astimezone(UTC)
+    return date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_output(out: Path, old: Path, new: Path) -> None:
+    for source in (old, new):
+        try:
+            if out.exists() and source.exists() and out.samefile(source):
+                raise OutputError("le document de sortie serait l’un des documents comparés",
+                                  path=str(out))
+        except OSError:
+            pass
+    if out.exists() and out.is_dir():
+        raise OutputError("c’est un dossier : donnez le chemin du document à écrire",
+                          path=str(out))
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("dossier de sortie introuvable", path=str(folder))
+
+
+def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = "avenant",
+            date: datetime | None = None,
+            explain: Callable[[Change], list[str]] | None = None,
+            comments: bool = False, engine: str = "interne") -> Comparison:
+    """Write the redline of ``old`` → ``new`` to ``out``; return what changed (see module doc)."""
+    old, new, out = Path(old), Path(new), Path(out)
+    if engine not in ENGINES:
+        raise UsageError(f"moteur inconnu « {engine} » (moteurs : {', '.join(ENGINES)})",
+                         field="moteur", value=engine)
+    if comments and engine != "interne":
+        raise UsageError("les commentaires ne sont disponibles qu’avec le moteur interne",
+                         field="moteur", value=engine)
+    if not author.strip():
+        raise UsageError("l’auteur des modifications ne peut pas être vide", field="auteur",
+                         value=author)
+    _check_output(out, old, new)
+    old_pkg = read_package(old)
+    new_pkg = read_package(new)
+    stamp = iso_date(date)
+    parts, changes, revisions = build_redline(old_pkg, new_pkg, author=author, date=stamp,
+                                              explain=explain, comments=comments)
+    if engine == "docxodus":
+        from .docxodus import redline_bytes
+        data = redline_bytes(old, new, author, stamp)
+        _write_bytes(data, out)
+    else:
+        write_package(parts, out)
+    return Comparison(old, new, out, changes, engine=engine, author=author, date=stamp,
+                      revisions=revisions)
+
+
+def _write_bytes(data: bytes, out: Path) -> None:
+    import os
+    import tempfile
+    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp",
+                                   dir=out.parent if str(out.parent) else ".")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def build_redline(old: Package, new: Package, *, author: str, date: str,
+                  explain: Callable[[Change], list[str]] | None = None,
+                  comments: bool = False) -> tuple[dict[str, bytes], list[Change], int]:
+    """Compare two read packages: the output's parts, the changes, the revision count."""
+    from .comments import Commenter
+    from .normalize import accept_revisions
+    from .ooxml import Revisions
+    from .redline import PART_LABELS, Redliner
+    from .sections import Headings, assign_sections
+
+    for package in (old, new):
+        for name in _text_parts(package):
+            accept_revisions(package.xml(name))
+    revisions = Revisions(author, date, _max_id(new) + 1)
+    redliner = Redliner(old, new, revisions)
+    records = redliner.run()
+    body = redliner.out.tree(new.main).find("{http://schemas.openxmlformats.org/"
+                                            "wordprocessingml/2006/main}body")
+    body_records = [r for r in records if r.part == "corps"]
+    if body is not None:
+        assign_sections(body, body_records, Headings(new, old))
+    others = [r for r in records if r.part != "corps"]
+    for record in others:
+        record.section = PART_LABELS[record.part]
+    ordered = body_records + others
+    changes = [Change(r.kind, r.section, r.old_text, r.new_text, r.segments, [], r.part)
+               for r in ordered]
+    if explain is not None:
+        for change in changes:
+            change.reasons = [str(line) for line in explain(change) or []]
+    if comments and changes:
+        commenter = Commenter(redliner.out, revisions)
+        for record, change in zip(ordered, changes):
+            commenter.add(record.anchor, change.reasons or [describe(change)])
+    return redliner.out.to_parts(), changes, revisions.count
+
+
+_TEXT_PART_TYPES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml",
+                    "footnotes+xml", "endnotes+xml")
+
+
+def _text_parts(package: Package) -> list[str]:
+    return [name for name in package.parts
+            if package.content_type(name).endswith(_TEXT_PART_TYPES)]
+
+
+def _max_id(package: Package) -> int:
+    """The largest ``w:id`` of the package's WordprocessingML parts (0 when none)."""
+    highest = 0
+    for name in package.parts:
+        if not name.startswith("word/") or not name.endswith(".xml"):
+            continue
+        if b"w:id=" not in package.parts[name] and b":id=" not in package.parts[name]:
+            continue
+        root = package.xml(name)
+        for value in root.xpath("//@w:id", namespaces={
+                "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}):
+            try:
+                highest = max(highest, int(value))
+            except ValueError:
+                continue
+    return highest
+

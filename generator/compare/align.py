@@ -1,0 +1,319 @@
+"""Alignment: which old block goes with which new one, and which words changed inside a paragraph.
+
+Pure functions on keys and atoms, no XML. Blocks are first matched exactly (difflib on their keys);
+what differs in between is paired by similarity (an order-keeping dynamic programme), so that an
+edited paragraph is compared word by word while a paragraph that is new or gone is marked whole.
+Inside a paired paragraph, words are matched with difflib, then the result is tidied so a reader
+sees whole edits: a changed number is one deletion and one insertion, and a rewritten sentence one
+deletion and one insertion rather than confetti.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
+from typing import Protocol
+
+#: One alignment step: ("pair", i, j), ("del", i, None) or ("ins", None, j).
+Step = tuple[str, int | None, int | None]
+
+#: Regions larger than this (old × new blocks) are aligned greedily instead of optimally.
+DP_LIMIT = 40_000
+_WINDOW = 12
+
+
+def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple]:
+    """difflib opcodes on exact keys (no junk heuristic: empty paragraphs are real)."""
+    return SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+
+
+def dice(a: Counter, b: Counter) -> float:
+    """Similarity of two bags of words, 0 to 1.
+
+    >>> dice(Counter("abcd"), Counter("abce"))
+    0.75
+    """
+    total = sum(a.values()) + sum(b.values())
+    if not total:
+        return 1.0
+    common = sum((a & b).values())
+    return 2 * common / total
+
+
+def align(n_old: int, n_new: int, similarity: Callable[[int, int], float],
+          threshold: float) -> list[Step]:
+    """Pair old and new blocks of a region in order, maximizing total similarity.
+
+    Unpaired old blocks come before unpaired new ones in each gap (deletion, then insertion).
+
+    >>> align(2, 2, lambda i, j: 1.0 if i == j else 0.0, 0.5)
+    [('pair', 0, 0), ('pair', 1, 1)]
+    >>> align(1, 2, lambda i, j: 0.9 if j == 1 else 0.0, 0.5)
+    [('ins', None, 0), ('pair', 0, 1)]
+    """
+    if n_old * n_new > DP_LIMIT:
+        return _align_greedy(n_old, n_new, similarity, threshold)
+    sims: dict[tuple[int, int], float] = {}
+    score = [[0.0] * (n_new + 1) for _ in range(n_old + 1)]
+    for i in range(1, n_old + 1):
+        row, above = score[i], score[i - 1]
+        for j in range(1, n_new + 1):
+            best = above[j] if above[j] >= row[j - 1] else row[j - 1]
+            s = similarity(i - 1, j - 1)
+            if s >= threshold:
+                sims[(i - 1, j - 1)] = s
+                if above[j - 1] + s > best:
+                    best = above[j - 1] + s
+            row[j] = best
+    steps: list[Step] = []
+    i, j = n_old, n_new
+    while i or j:
+        if i and j and (i - 1, j - 1) in sims and \
+                abs(score[i][j] - score[i - 1][j - 1] - sims[(i - 1, j - 1)]) < 1e-9:
+            steps.append(("pair", i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif j and (not i or score[i][j - 1] >= score[i - 1][j]):
+            steps.append(("ins", None, j - 1))
+            j -= 1
+        else:
+            steps.append(("del", i - 1, None))
+            i -= 1
+    steps.reverse()
+    return _dels_first(steps)
+
+
+def _dels_first(steps: list[Step]) -> list[Step]:
+    """Within each run of unpaired steps, deletions before insertions."""
+    result: list[Step] = []
+    gap: list[Step] = []
+    for step in steps:
+        if step[0] == "pair":
+            result.extend(sorted(gap, key=lambda s: s[0] != "del"))
+            gap = []
+            result.append(step)
+        else:
+            gap.append(step)
+    result.extend(sorted(gap, key=lambda s: s[0] != "del"))
+    return result
+
+
+def _align_greedy(n_old: int, n_new: int, similarity: Callable[[int, int], float],
+                  threshold: float) -> list[Step]:
+    steps: list[Step] = []
+    i = j = 0
+    while i < n_old and j < n_new:
+        best = None
+        for di in range(min(_WINDOW, n_old - i)):
+            for dj in range(min(_WINDOW, n_new - j)):
+                if best is not None and di + dj > best[0]:
+                    break
+                s = similarity(i + di, j + dj)
+                if s >= threshold and (best is None or (di + dj, -s) < (best[0], -best[1])):
+                    best = (di + dj, s, di, dj)
+        if best is None:
+            steps.append(("del", i, None))
+            steps.append(("ins", None, j))
+            i += 1
+            j += 1
+            continue
+        _, _, di, dj = best
+        steps.extend(("del", i + k, None) for k in range(di))
+        steps.extend(("ins", None, j + k) for k in range(dj))
+        steps.append(("pair", i + di, j + dj))
+        i, j = i + di + 1, j + dj + 1
+    steps.extend(("del", k, None) for k in range(i, n_old))
+    steps.extend(("ins", None, k) for k in range(j, n_new))
+    return _dels_first(steps)
+
+
+class AtomLike(Protocol):
+    """What word alignment needs from an atom."""
+
+    key: str
+
+    @property
+    def text(self) -> str: ...  # noqa: D102
+
+    @property
+    def significant(self) -> bool: ...  # noqa: D102
+
+    @property
+    def ends_sentence(self) -> bool: ...  # noqa: D102
+
+
+#: A word-level operation: ("equal" | "change", i1, i2, j1, j2).
+Op = tuple[str, int, int, int, int]
+
+
+def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
+    """Equal and changed spans of two atom sequences, tidied for reading.
+
+    Spaces compare alike when aligning, but an atom whose exact text differs (an ordinary space
+    become a no-break one) is still a change, so that rejecting gives back the exact old text.
+    """
+    matcher = SequenceMatcher(None, [a.key for a in old], [a.key for a in new], autojunk=False)
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            ops.append(("change", i1, i2, j1, j2))
+            continue
+        start = 0
+        for k in range(i2 - i1):
+            if old[i1 + k].text != new[j1 + k].text:
+                if k > start:
+                    ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
+                ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
+                start = k + 1
+        if start < i2 - i1:
+            ops.append(("equal", i1 + start, i2, j1 + start, j2))
+    ops = _merge_adjacent(ops)
+    ops = _absorb_weak_equals(ops, old)
+    ops = _collapse_rewritten_sentences(ops, old, new)
+    return _collapse_rewritten_paragraph(ops, old, new)
+
+
+def _merge_adjacent(ops: list[Op]) -> list[Op]:
+    merged: list[Op] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and merged[-1][0] == op[0] == "change":
+            last = merged[-1]
+            merged[-1] = ("change", last[1], op[2], last[3], op[4])
+        elif merged and merged[-1][0] == op[0] == "equal":
+            last = merged[-1]
+            merged[-1] = ("equal", last[1], op[2], last[3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _weak(atoms: Sequence[AtomLike]) -> bool:
+    """An equal stretch too thin to stand between two changes: spaces, a sign, a short word."""
+    significant = [a for a in atoms if a.significant]
+    if any(a.ends_sentence for a in atoms):
+        return False
+    if not significant:
+        return True
+    return len(significant) == 1 and len(significant[0].key) <= 3 and \
+        not significant[0].key.isdigit()
+
+
+def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
+    result = list(ops)
+    k = 1
+    while k < len(result) - 1:
+        op = result[k]
+        if op[0] == "equal" and result[k - 1][0] == "change" and result[k + 1][0] == "change" \
+                and _weak(old[op[1]:op[2]]):
+            before, after = result[k - 1], result[k + 1]
+            result[k - 1:k + 2] = [("change", before[1], after[2], before[3], after[4])]
+        else:
+            k += 1
+    return result
+
+
+def _significant_chars(atoms: Sequence[AtomLike]) -> int:
+    return sum(sum(ch.isalnum() for ch in a.text) for a in atoms if a.significant)
+
+
+def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> float:
+    equal = sum(_significant_chars(new[op[3]:op[4]]) for op in ops if op[0] == "equal")
+    total = max(_significant_chars(old[ops[0][1]:ops[-1][2]]),
+                _significant_chars(new[ops[0][3]:ops[-1][4]]))
+    return equal / total if total else 1.0
+
+
+def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
+                                  new: Sequence[AtomLike]) -> list[Op]:
+    """Most words changed, in several places: one deletion and one insertion for the whole."""
+    changes = sum(op[0] == "change" for op in ops)
+    if changes < 2 or _equal_share(ops, old, new) >= 0.4:
+        return ops
+    return [("change", 0, len(old), 0, len(new))]
+
+
+def _sentences(atoms: Sequence[AtomLike]) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for k, atom in enumerate(atoms):
+        if atom.ends_sentence:
+            bounds.append((start, k + 1))
+            start = k + 1
+    if start < len(atoms):
+        bounds.append((start, len(atoms)))
+    return bounds
+
+
+def _old_index(ops: list[Op], j: int, at_end: bool) -> int:
+    """The old position that corresponds to new position ``j``."""
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal" and j1 <= j <= j2:
+            if j1 < j < j2 or (j == j1 and not at_end) or (j == j2 and at_end):
+                return i1 + (j - j1)
+        if tag == "change" and j1 <= j <= j2:
+            if j == j1 and not at_end:
+                return i1
+            if j == j2 and at_end:
+                return i2
+    for tag, i1, i2, j1, j2 in ops:
+        if j <= j1:
+            return i1
+    return ops[-1][2] if ops else 0
+
+
+def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
+                                  new: Sequence[AtomLike]) -> list[Op]:
+    """A sentence changed in several places with few words kept: replace the whole sentence."""
+    for start, end in _sentences(new):
+        inside = [op for op in ops if op[3] < end and op[4] > start or
+                  (op[3] == op[4] and start <= op[3] < end)]
+        if sum(op[0] == "change" for op in inside) < 2:
+            continue
+        # Keep the sentence's final sign when it is untouched.
+        stop = end
+        if new[end - 1].ends_sentence and _is_equal_at(ops, end - 1):
+            stop = end - 1
+        i_start, i_stop = _old_index(ops, start, False), _old_index(ops, stop, True)
+        clipped = _clip(ops, start, stop)
+        if sum(op[0] == "change" for op in clipped) < 2 or \
+                _equal_share(clipped, old, new) >= 0.5:
+            continue
+        ops = _replace_span(ops, i_start, i_stop, start, stop)
+    return ops
+
+
+def _is_equal_at(ops: list[Op], j: int) -> bool:
+    return any(op[0] == "equal" and op[3] <= j < op[4] for op in ops)
+
+
+def _clip(ops: list[Op], start: int, stop: int) -> list[Op]:
+    clipped = []
+    for tag, i1, i2, j1, j2 in ops:
+        if j2 <= start and not (j1 == j2 == start) or j1 >= stop and not (j1 == j2 == stop):
+            continue
+        if tag == "equal":
+            lo, hi = max(j1, start), min(j2, stop)
+            if lo < hi:
+                clipped.append(("equal", i1 + lo - j1, i1 + hi - j1, lo, hi))
+        else:
+            clipped.append((tag, i1, i2, j1, j2))
+    return clipped or [("equal", 0, 0, start, start)]
+
+
+def _replace_span(ops: list[Op], i_start: int, i_stop: int, start: int, stop: int) -> list[Op]:
+    result: list[Op] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if j2 <= start and i2 <= i_start and not (tag == "change" and j1 == j2 == start and
+                                                   i2 > i_start):
+            result.append((tag, i1, i2, j1, j2))
+        elif j1 >= stop and i1 >= i_stop:
+            result.append((tag, i1, i2, j1, j2))
+        elif tag == "equal":
+            if j1 < start:
+                result.append(("equal", i1, i1 + start - j1, j1, start))
+            if j2 > stop:
+                result.append(("equal", i2 - (j2 - stop), i2, stop, j2))
+    result.append(("change", i_start, i_stop, start, stop))
+    result.sort(key=lambda op: (op[3], op[1], op[0] == "equal"))
+    return _merge_adjacent(result)

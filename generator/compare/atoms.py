@@ -1,0 +1,282 @@
+"""A paragraph as a sequence of comparable atoms: words, spaces, tabs, fields, drawings, links.
+
+Text is tokenized over the whole paragraph, not run by run, so that a word split across runs
+(``mon`` + ``tant``) is still one word. Each token keeps its pieces (run, text) to be written back
+with each run's formatting. What the comparer does not understand (a drawing, a complex field
+from ``begin`` to ``end``, a hyperlink, a content control) is one opaque atom: compared whole,
+copied whole, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .ooxml import (
+    MARKERS,
+    PPR,
+    R,
+    R_NS,
+    RPR,
+    RUN_MARKERS,
+    DEL_TEXT,
+    INSTR_TEXT,
+    T,
+    local,
+    w,
+)
+
+#: Words, numbers written with group separators (``468 000``), runs of spaces, single signs.
+_TOKEN = re.compile(
+    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?(?!\d)"
+    r"|\d+(?:,\d+)?"
+    r"|\w+"
+    r"|\s+"
+    r"|.", re.UNICODE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = {".", ";", "!", "?", ":"}
+
+_SIMPLE_RUN_CHILDREN = {
+    w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
+    w("softHyphen"): "\xad", w("ptab"): "\t",
+}
+_NOTE_REFS = {w("footnoteReference"): "footnotes", w("endnoteReference"): "endnotes"}
+_FLD_CHAR = w("fldChar")
+_FLD_TYPE = w("fldCharType")
+
+
+@dataclass(slots=True)
+class Piece:
+    """A slice of the text of one run."""
+
+    run: etree._Element
+    text: str
+
+
+@dataclass(slots=True)
+class Atom:
+    """One comparable unit of a paragraph.
+
+    kind: ``text`` (a token of text, in ``pieces``), ``run`` (one special run child such as a
+    tab or a note reference, in ``element``, from run ``run``), or ``group`` (whole elements
+    kept together, in ``elements``: a field, a hyperlink…).
+    """
+
+    key: str
+    kind: str
+    pieces: list[Piece] = field(default_factory=list)
+    run: etree._Element | None = None
+    element: etree._Element | None = None
+    elements: list[etree._Element] = field(default_factory=list)
+    markers: list[etree._Element] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The text the atom shows (a field shows its result)."""
+        if self.kind == "text":
+            return "".join(p.text for p in self.pieces)
+        if self.kind == "run":
+            return _SIMPLE_RUN_CHILDREN.get(self.element.tag, "") if self.element is not None \
+                else ""
+        return "".join(_visible_text(e) for e in self.elements)
+
+    @property
+    def significant(self) -> bool:
+        """Whether the atom carries meaning (not a space, not punctuation alone)."""
+        if self.kind != "text":
+            return True
+        return any(ch.isalnum() for ch in self.key)
+
+    @property
+    def ends_sentence(self) -> bool:
+        """Whether the atom is a full stop, semicolon, colon, question or exclamation mark."""
+        return self.kind == "text" and self.key in _SENTENCE_END
+
+
+@dataclass
+class Paragraph:
+    """A flattened paragraph: its atoms and the markers after the last atom."""
+
+    element: etree._Element
+    atoms: list[Atom]
+    trailing: list[etree._Element]
+
+    @property
+    def text(self) -> str:
+        """The paragraph's visible text."""
+        return "".join(a.text for a in self.atoms)
+
+
+def _visible_text(el: etree._Element) -> str:
+    parts = []
+    for d in el.iter(T, DEL_TEXT, w("tab")):
+        if any(a.tag in (w("txbxContent"),) for a in d.iterancestors()):
+            continue
+        parts.append("\t" if d.tag == w("tab") else (d.text or ""))
+    return "".join(parts)
+
+
+def normalize_space(text: str) -> str:
+    r"""Every kind of space, and runs of them, as one ordinary space.
+
+    >>> normalize_space("468\u202f000\xa0€  HT")
+    '468 000 € HT'
+    """
+    return _SPACES.sub(" ", text)
+
+
+def tokenize(text: str) -> list[str]:
+    r"""Split text into words, numbers, spaces and signs; joined back, they give the text.
+
+    >>> tokenize("montant : 468\u202f000\xa0€, soit l’État.")
+    ['montant', ' ', ':', ' ', '468\u202f000', '\xa0', '€', ',', ' ', 'soit', ' ', 'l', '’', 'État', '.']
+    """
+    return _TOKEN.findall(text)
+
+
+def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
+    """A key for opaque content: its XML, with relationship ids replaced by their targets."""
+    clone = etree.fromstring(etree.tostring(el))
+    for d in clone.iter():
+        if not isinstance(d.tag, str):
+            continue
+        for name in list(d.attrib):
+            if name.startswith(f"{{{R_NS}}}"):
+                d.set(name, resolve(d.get(name)) if resolve else "")
+            elif name in (w("rsidR"), w("rsidRPr"), w("rsidDel"), w("rsidRDefault"), "id",
+                          w("id")) or local_attr(name).startswith("rsid"):
+                del d.attrib[name]
+    return hashlib.sha1(etree.tostring(clone, method="c14n")).hexdigest()[:16]
+
+
+def local_attr(name: str) -> str:
+    """The local part of an attribute name."""
+    return name.rpartition("}")[2]
+
+
+def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> Paragraph:
+    """The atoms of a paragraph (its properties aside)."""
+    atoms: list[Atom] = []
+    markers: list[etree._Element] = []
+    # Text gathered across runs until a non-text atom: (run, text) segments.
+    buffer: list[Piece] = []
+
+    def flush_text() -> None:
+        if not buffer:
+            return
+        text = "".join(piece.text for piece in buffer)
+        segments = iter(buffer)
+        current = next(segments)
+        offset = 0  # consumed characters of `current`
+        for token in tokenize(text):
+            pieces: list[Piece] = []
+            need = len(token)
+            while need:
+                available = len(current.text) - offset
+                if available == 0:
+                    current = next(segments)
+                    offset = 0
+                    continue
+                take = min(need, available)
+                pieces.append(Piece(current.run, current.text[offset:offset + take]))
+                offset += take
+                need -= take
+            key = normalize_space(token) if token[0].isspace() or token[0].isdigit() else token
+            atoms.append(Atom(key, "text", pieces=pieces, markers=list(markers)))
+            markers.clear()
+        buffer.clear()
+
+    def add(atom: Atom) -> None:
+        flush_text()
+        atom.markers = list(markers)
+        markers.clear()
+        atoms.append(atom)
+
+    field_runs: list[etree._Element] = []
+    depth = 0
+    for child in p:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == PPR:
+            continue
+        if depth:
+            field_runs.append(child)
+            if tag == R:
+                depth += _field_depth_change(child)
+                if depth == 0:
+                    add(_field_atom(field_runs, resolve))
+                    field_runs = []
+            continue
+        if tag in MARKERS:
+            if buffer:
+                flush_text()
+            markers.append(child)
+            continue
+        if tag != R:
+            add(Atom(f"{local(child)}:{_digest(child, resolve)}", "group", elements=[child]))
+            continue
+        if _starts_field(child):
+            flush_text()
+            depth = _field_depth_change(child)
+            field_runs = [child]
+            if depth == 0:
+                add(_field_atom(field_runs, resolve))
+                field_runs = []
+            continue
+        for rc in child:
+            rtag = rc.tag
+            if not isinstance(rtag, str) or rtag == RPR:
+                continue
+            if rtag == T:
+                if rc.text:
+                    buffer.append(Piece(child, rc.text))
+            elif rtag in RUN_MARKERS:
+                continue
+            elif rtag in _SIMPLE_RUN_CHILDREN:
+                key = _SIMPLE_RUN_CHILDREN[rtag]
+                if rtag == w("br") and rc.get(w("type")):
+                    key = f"br:{rc.get(w('type'))}"
+                add(Atom(key, "run", run=child, element=rc))
+            elif rtag in _NOTE_REFS:
+                add(Atom(f"note:{_NOTE_REFS[rtag]}", "run", run=child, element=rc))
+            else:
+                add(Atom(f"{local(rc)}:{_digest(rc, resolve)}", "run", run=child, element=rc))
+    if field_runs:
+        add(_field_atom(field_runs, resolve))
+    flush_text()
+    return Paragraph(p, atoms, markers)
+
+
+def _starts_field(run: etree._Element) -> bool:
+    fc = run.find(_FLD_CHAR)
+    return fc is not None and fc.get(_FLD_TYPE) == "begin"
+
+
+def _field_depth_change(run: etree._Element) -> int:
+    change = 0
+    for fc in run.iter(_FLD_CHAR):
+        kind = fc.get(_FLD_TYPE)
+        if kind == "begin":
+            change += 1
+        elif kind == "end":
+            change -= 1
+    return change
+
+
+def _field_atom(elements: list[etree._Element],
+                resolve: Callable[[str], str] | None) -> Atom:
+    instr = "".join(e.text or "" for el in elements for e in el.iter(INSTR_TEXT))
+    result = "".join(_visible_text(el) for el in elements)
+    look = "".join(_digest(el.find(RPR), resolve) for el in elements if el.find(RPR) is not None)
+    key = "field:" + normalize_space(instr).strip() + "|" + result + "|" + \
+        hashlib.sha1(look.encode()).hexdigest()[:8]
+    return Atom(key, "group", elements=list(elements))
+
+
+def paragraph_key(paragraph: Paragraph, style: str) -> str:
+    """The alignment key of a paragraph: its style and its atoms' keys."""
+    return style + "\x00" + "".join(a.key if a.kind == "text" else "\x01" + a.key + "\x01"
+                                    for a in paragraph.atoms)

@@ -1,0 +1,225 @@
+"""The change report: for the terminal, and as one self-contained HTML page for a reviewer.
+
+Both start with the values that changed (when the caller knows them: two versions of a dossier),
+then list each changed passage under the article or heading it sits in, with the reasons that
+caused it. Insertions and deletions are distinct at a glance: ``{+…+}`` and ``[-…-]`` in the
+terminal; green underlined and red struck through on the page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from .model import Change, Comparison
+
+#: (label, old value, new value), the values already formatted as in the document.
+ValueChange = tuple[str, str, str]
+
+_CONTEXT = 60
+_KIND_LABELS = {"insertion": "Insertion", "suppression": "Suppression",
+                "modification": "Modification", "mise en forme": "Mise en forme"}
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 passage``, ``2 passages``.
+
+    >>> _plural(2, "passage modifié", "passages modifiés")
+    '2 passages modifiés'
+    """
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _shorten(text: str, keep: int, where: str) -> str:
+    """Trim a long unchanged stretch around a change, keeping ``keep`` characters on one side.
+
+    >>> _shorten("un deux trois quatre cinq", 6, "end")
+    '…  cinq'
+    """
+    if len(text) <= 2 * keep + 5:
+        return text
+    if where == "start":
+        return text[:keep] + " …"
+    if where == "end":
+        return "… " + text[-keep:]
+    return text[:keep] + " … " + text[-keep:]
+
+
+def _visible(text: str) -> str:
+    """Line feeds and tabs made visible on one line."""
+    return text.replace("\n", " ¶ ").replace("\t", " ⇥ ")
+
+
+def grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
+    """Changes by section, sections in the order they first appear."""
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        groups.setdefault((change.part, change.section), []).append(change)
+    return [(section, items) for (_, section), items in groups.items()]
+
+
+def _segments_for_display(change: Change) -> list[tuple[str, str]]:
+    segments = change.segments or (
+        [("-", change.old_text)] if change.old_text else []) + (
+        [("+", change.new_text)] if change.new_text else [])
+    result = []
+    last = len(segments) - 1
+    for index, (op, text) in enumerate(segments):
+        if op == "=" and change.kind != "mise en forme":
+            where = "end" if index == 0 else "start" if index == last else "middle"
+            text = _shorten(text, _CONTEXT, where)
+        result.append((op, text))
+    return result
+
+
+def describe(change: Change) -> str:
+    """A one-line French description of a change, for a comment or a report.
+
+    >>> describe(Change("modification", "Article 5", "à 468 000 €", "à 480 000 €",
+    ...                 [("=", "à "), ("-", "468"), ("+", "480"), ("=", " 000 €")]))
+    '« 468 » → « 480 »'
+    """
+    def quote(pieces: list[str]) -> str:
+        text = " … ".join(_visible(p).strip() for p in pieces if p.strip())
+        if len(text) > 160:
+            text = text[:157] + "…"
+        return f"« {text} »"
+
+    if change.kind == "insertion":
+        return "Ajouté : " + quote([change.new_text])
+    if change.kind == "suppression":
+        return "Supprimé : " + quote([change.old_text])
+    if change.kind == "mise en forme":
+        return "Mise en forme modifiée"
+    deleted, inserted = change.deleted, change.inserted
+    if deleted and inserted:
+        return f"{quote(deleted)} → {quote(inserted)}"
+    if inserted:
+        return "Ajouté : " + quote(inserted)
+    if deleted:
+        return "Supprimé : " + quote(deleted)
+    return "Modifié"
+
+
+def report_text(comparison: Comparison, value_changes: Sequence[ValueChange] = ()) -> str:
+    """The report for the terminal (French, plain text, ``{+inséré+}`` and ``[-supprimé-]``)."""
+    lines = [f"Comparaison : {comparison.old} → {comparison.new}",
+             f"Document avec les modifications suivies : {comparison.out} "
+             f"(moteur {comparison.engine}, auteur « {comparison.author} »)"]
+    if value_changes:
+        lines += ["", f"Valeurs modifiées ({len(value_changes)}) :"]
+        lines += [f"  {label} : {old} → {new}" for label, old, new in value_changes]
+    if comparison.identical:
+        lines += ["", "Aucune différence : les deux documents ont le même texte et la même "
+                  "mise en forme."]
+        return "\n".join(lines) + "\n"
+    lines += ["", _plural(len(comparison.changes), "passage modifié", "passages modifiés")
+              + " :"]
+    for section, changes in grouped(comparison.changes):
+        lines += ["", f"■ {section}"]
+        for change in changes:
+            shown = "".join(
+                text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
+                for op, text in _segments_for_display(change))
+            lines.append(f"  • {_KIND_LABELS[change.kind]} : {_visible(shown)}")
+            for reason in change.reasons:
+                lines.append(f"      ↳ {reason}")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+:root { color-scheme: light; }
+body { font: 16px/1.5 system-ui, "Segoe UI", Arial, sans-serif; color: #1b1b1b; margin: 0;
+  background: #f6f6f6; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; background: #fff;
+  min-height: 100vh; box-sizing: border-box; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .75rem; padding-bottom: .25rem;
+  border-bottom: 2px solid #000091; color: #000091; }
+.meta { color: #555; margin: 0 0 1rem; font-size: .9rem; }
+.meta code { font-size: .85rem; }
+.legend { display: flex; gap: 1.5rem; flex-wrap: wrap; padding: .5rem .75rem;
+  background: #f0f0f5; border-radius: 4px; font-size: .9rem; }
+table.values { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+table.values th, table.values td { border: 1px solid #ccc; padding: .4rem .6rem;
+  text-align: left; vertical-align: top; }
+table.values th { background: #eee; }
+ins, .ins { color: #0a6b2c; background: #e3f7e8; text-decoration: underline;
+  text-decoration-thickness: 2px; text-underline-offset: 2px; }
+del, .del { color: #b3141b; background: #fde8e8; text-decoration: line-through;
+  text-decoration-thickness: 2px; }
+.change { border-left: 4px solid #999; padding: .5rem .75rem; margin: 0 0 1rem;
+  background: #fafafa; }
+.change.insertion { border-left-color: #0a6b2c; }
+.change.suppression { border-left-color: #b3141b; }
+.change.modification { border-left-color: #000091; }
+.change.mise-en-forme { border-left-color: #8a5a00; }
+.kind { display: inline-block; font-size: .75rem; font-weight: 600; text-transform: uppercase;
+  letter-spacing: .03em; padding: .05rem .4rem; border-radius: 3px; color: #fff;
+  background: #555; margin-bottom: .35rem; }
+.insertion .kind { background: #0a6b2c; }
+.suppression .kind { background: #b3141b; }
+.modification .kind { background: #000091; }
+.mise-en-forme .kind { background: #8a5a00; }
+.passage { white-space: pre-wrap; margin: 0; }
+.reasons { margin: .4rem 0 0; padding-left: 1.2rem; color: #333; font-size: .95rem; }
+.none { font-size: 1.1rem; padding: 1rem; background: #e3f7e8; }
+@media print { body { background: #fff; } main { padding: 0; } }
+"""
+
+
+def _html_passage(change: Change) -> str:
+    parts = []
+    for op, text in _segments_for_display(change):
+        shown = html.escape(text)
+        if op == "+":
+            parts.append(f'<ins title="inséré">{shown}</ins>')
+        elif op == "-":
+            parts.append(f'<del title="supprimé">{shown}</del>')
+        else:
+            parts.append(shown)
+    return "".join(parts)
+
+
+def report_html(comparison: Comparison, value_changes: Sequence[ValueChange] = (),
+                title: str | None = None) -> str:
+    """The report as one self-contained HTML page (``lang="fr"``, inline CSS, no script)."""
+    esc = html.escape
+    title = title or f"Modifications : {comparison.new.name}"
+    out = ["<!DOCTYPE html>", '<html lang="fr">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{esc(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           "<main>", f"<h1>{esc(title)}</h1>",
+           f'<p class="meta">Ancienne version : <code>{esc(str(comparison.old))}</code><br>'
+           f'Nouvelle version : <code>{esc(str(comparison.new))}</code><br>'
+           f'Document avec les modifications suivies : <code>{esc(str(comparison.out))}</code>'
+           f" — moteur {esc(comparison.engine)}, auteur « {esc(comparison.author)} »</p>",
+           '<p class="legend"><span><ins>texte inséré</ins> : souligné, en vert</span>'
+           "<span><del>texte supprimé</del> : barré, en rouge</span></p>"]
+    if value_changes:
+        out += [f"<h2>Valeurs modifiées ({len(value_changes)})</h2>",
+                '<table class="values"><thead><tr><th scope="col">Valeur</th>'
+                '<th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody>']
+        out += [f"<tr><td>{esc(label)}</td><td><del>{esc(old)}</del></td>"
+                f"<td><ins>{esc(new)}</ins></td></tr>" for label, old, new in value_changes]
+        out.append("</tbody></table>")
+    if comparison.identical:
+        out.append('<p class="none">Aucune différence : les deux documents ont le même texte '
+                   "et la même mise en forme.</p>")
+    else:
+        out.append(f"<p>{_plural(len(comparison.changes), 'passage modifié', 'passages modifiés')}"
+                   ".</p>")
+        for section, changes in grouped(comparison.changes):
+            out.append(f"<section><h2>{esc(section)}</h2>")
+            for change in changes:
+                css = change.kind.replace(" ", "-")
+                out.append(f'<article class="change {css}">'
+                           f'<span class="kind">{esc(_KIND_LABELS[change.kind])}</span>'
+                           f'<p class="passage">{_html_passage(change)}</p>')
+                if change.reasons:
+                    out.append('<ul class="reasons">' + "".join(
+                        f"<li>{esc(r)}</li>" for r in change.reasons) + "</ul>")
+                out.append("</article>")
+            out.append("</section>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,106 @@
+"""Which article or heading a change sits in.
+
+A heading is a paragraph whose style is a heading (Word's ``Heading 1``…, ``Titre 1``…, or any
+style with an outline level), a paragraph with an outline level of its own, or a short paragraph
+that reads like one (``Article 5 : …``, ``Préambule``, ``Annexe 2``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .ooxml import PPR, PPR_CHANGE, P, paragraph_mark, w
+from .package import Package
+from .views import paragraph_text
+
+_HEADING_NAME = re.compile(r"^(heading|titre|überschrift)\s*\d", re.IGNORECASE)
+_HEADING_TEXT = re.compile(
+    r"^\s*(article|titre|chapitre|annexe|section)\s+(\d+|[ivxlc]+|premier|unique)\b"
+    r"|^\s*(préambule|preambule|exposé des motifs)\s*:?\s*$", re.IGNORECASE)
+_MAX_HEADING = 160
+BEFORE_FIRST_HEADING = "Début du document"
+
+
+class Headings:
+    """Tells headings apart, from a package's styles."""
+
+    def __init__(self, *packages: Package) -> None:
+        self.styles: dict[str, bool] = {}
+        for package in packages:
+            self._read_styles(package)
+
+    def _read_styles(self, package: Package) -> None:
+        rels = package.rels(package.main)
+        part = next((r.target for r in rels.values() if r.type.endswith("/styles")), None)
+        if part is None or part not in package.parts:
+            return
+        root = package.xml(part)
+        based: dict[str, str] = {}
+        own: dict[str, bool] = {}
+        for style in root.iter(w("style")):
+            if style.get(w("type")) not in (None, "paragraph"):
+                continue
+            sid = style.get(w("styleId"), "")
+            name_el = style.find(w("name"))
+            name = name_el.get(w("val"), "") if name_el is not None else ""
+            ppr = style.find(PPR)
+            outline = ppr.find(w("outlineLvl")) if ppr is not None else None
+            level = outline.get(w("val")) if outline is not None else None
+            own[sid] = bool(_HEADING_NAME.match(name) or _HEADING_NAME.match(sid)) or (
+                level is not None and level.isdigit() and int(level) < 9)
+            base = style.find(w("basedOn"))
+            if base is not None:
+                based[sid] = base.get(w("val"), "")
+        for sid in own:
+            seen, current, result = set(), sid, False
+            while current and current not in seen:
+                seen.add(current)
+                if own.get(current):
+                    result = True
+                    break
+                current = based.get(current, "")
+            self.styles.setdefault(sid, result)
+
+    def is_heading(self, p: etree._Element, text: str, reject: bool = False) -> bool:
+        """Whether a paragraph is a heading (with its old properties when ``reject``)."""
+        ppr = p.find(PPR)
+        if reject and ppr is not None and ppr.find(PPR_CHANGE) is not None:
+            ppr = ppr.find(PPR_CHANGE).find(PPR)
+        if ppr is not None:
+            style = ppr.find(w("pStyle"))
+            if style is not None and self.styles.get(style.get(w("val"), "")):
+                return bool(text.strip())
+            outline = ppr.find(w("outlineLvl"))
+            if outline is not None and outline.get(w("val"), "9").isdigit() and \
+                    int(outline.get(w("val"), "9")) < 9:
+                return bool(text.strip())
+        return len(text) <= _MAX_HEADING and bool(_HEADING_TEXT.match(text))
+
+
+def assign_sections(body: etree._Element, records: list, headings: Headings) -> None:
+    """Set each body record's ``section`` to the heading above it and sort them in order.
+
+    A deletion takes its heading from the old text (the deleted article's own title), anything
+    else from the new text.
+    """
+    by_paragraph: dict[etree._Element, list] = {}
+    for record in records:
+        by_paragraph.setdefault(record.anchor.start_p, []).append(record)
+    current_new = current_old = BEFORE_FIRST_HEADING
+    order: dict[int, int] = {}
+    for position, p in enumerate(body.iter(P)):
+        mark = paragraph_mark(p)
+        if mark != "ins":
+            old_text = paragraph_text(p, "reject").strip()
+            if headings.is_heading(p, old_text, reject=True):
+                current_old = old_text
+        if mark != "del":
+            new_text = paragraph_text(p, "accept").strip()
+            if headings.is_heading(p, new_text):
+                current_new = new_text
+        for record in by_paragraph.get(p, []):
+            record.section = current_old if record.kind == "suppression" else current_new
+            order[id(record)] = position
+    records.sort(key=lambda r: order.get(id(r), 0))

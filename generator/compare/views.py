@@ -1,0 +1,240 @@
+"""What a redline reads as once every change is accepted, or rejected: text, paragraph by paragraph.
+
+This is the yardstick of the comparer: accepting all changes of a redline must give the new
+document's text, rejecting them all the old one's, in the body, headers, footers and notes. It
+follows Word's rules: deleted content (``w:del``) disappears on accept, inserted content
+(``w:ins``) on reject; a paragraph whose mark disappears joins the next paragraph; a table row
+marked inserted or deleted disappears with its cells. Formatting is read back with
+`paragraph_formats`, which undoes ``w:rPrChange``/``w:pPrChange`` on reject.
+
+Views: ``"accept"``, ``"reject"``, or ``"plain"`` for a document without revisions (same as
+accept).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .ooxml import (
+    DEL,
+    DEL_INSTR_TEXT,
+    DEL_TEXT,
+    INS,
+    INSTR_TEXT,
+    PPR,
+    PPR_CHANGE,
+    RPR,
+    RPR_CHANGE,
+    SDT,
+    SDT_CONTENT,
+    TBL,
+    TC,
+    TR,
+    P,
+    T,
+    local,
+    paragraph_mark,
+    row_mark,
+    w,
+)
+from .package import Package, read_package
+
+_HIDDEN = {"accept": (DEL, w("moveFrom")), "reject": (INS, w("moveTo")), "plain": ()}
+_SKIPPED = {w("txbxContent"), w("drawing"), w("pict"), w("object"), w("rPr"), w("pPr"),
+            INSTR_TEXT, DEL_INSTR_TEXT, w("fldData")}
+_TEXT_OF = {w("tab"): "\t", w("noBreakHyphen"): "\u2011", w("softHyphen"): "\xad",
+            w("cr"): "\n"}
+_NOTE_REFS = {w("footnoteReference"): "footnotes", w("endnoteReference"): "endnotes"}
+
+
+@dataclass
+class _Walk:
+    view: str
+    notes: dict[str, list[str]]
+
+
+def _mark_removed(status: str | None, view: str) -> bool:
+    return (status == "del" and view == "accept") or (status == "ins" and view == "reject")
+
+
+def paragraph_text(p: etree._Element, view: str = "plain",
+                   notes: dict[str, list[str]] | None = None) -> str:
+    """The text of one paragraph in a view; note references read ``[note]``."""
+    hidden = _HIDDEN[view]
+    out: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIPPED or tag == P:
+                continue
+            if tag in hidden:
+                continue
+            if tag == T or tag == DEL_TEXT:
+                out.append(child.text or "")
+            elif tag in _TEXT_OF:
+                out.append(_TEXT_OF[tag])
+            elif tag == w("br"):
+                out.append("" if child.get(w("type")) in ("page", "column") else "\n")
+            elif tag in _NOTE_REFS:
+                out.append("[note]")
+                if notes is not None:
+                    notes.setdefault(_NOTE_REFS[tag], []).append(child.get(w("id"), ""))
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(out)
+
+
+def container_paragraphs(container: etree._Element, view: str = "plain",
+                         notes: dict[str, list[str]] | None = None) -> list[str]:
+    """The paragraphs of a body, cell, header… in a view; a table row reads ``a | b``."""
+    walk = _Walk(view, notes if notes is not None else {})
+    return _blocks(container, walk)
+
+
+def _blocks(container: etree._Element, walk: _Walk) -> list[str]:
+    result: list[str] = []
+    carry: str | None = None  # text of paragraphs whose mark disappears, waiting to join
+    for child in container:
+        tag = child.tag
+        if tag == P:
+            text = (carry or "") + paragraph_text(child, walk.view, walk.notes)
+            if _mark_removed(paragraph_mark(child), walk.view):
+                carry = text
+                continue
+            carry = None
+            result.append(text)
+            continue
+        if tag not in (TBL, SDT):
+            continue
+        if carry is not None:
+            # Nothing to join before a table: the paragraph stays (as LibreOffice does).
+            result.append(carry)
+            carry = None
+        if tag == TBL:
+            for tr in child.iter(TR):
+                if _table_of(tr) is not child:
+                    continue
+                if _mark_removed(row_mark(tr), walk.view):
+                    continue
+                cells = ["¶".join(_blocks(tc, walk)) for tc in tr.iter(TC) if _row_of(tc) is tr]
+                result.append(" | ".join(cells))
+        else:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                result.extend(_blocks(content, walk))
+    if carry is not None:
+        result.append(carry)
+    return result
+
+
+def _table_of(tr: etree._Element) -> etree._Element | None:
+    parent = tr.getparent()
+    while parent is not None and parent.tag != TBL:
+        parent = parent.getparent()
+    return parent
+
+
+def _row_of(tc: etree._Element) -> etree._Element | None:
+    parent = tc.getparent()
+    while parent is not None and parent.tag != TR:
+        parent = parent.getparent()
+    return parent
+
+
+def document_views(source: Path | str | Package, view: str = "plain") -> dict[str, list[str]]:
+    """Every part of a document in a view: ``corps``, ``en-tête 1 default``, ``notes``…
+
+    Headers and footers are named by section number and kind; notes are listed in the order
+    their references appear in the body (in that view), so that a note deleted with its
+    reference disappears on accept.
+    """
+    package = source if isinstance(source, Package) else read_package(source)
+    root = package.xml(package.main)
+    body = root.find(w("body"))
+    notes: dict[str, list[str]] = {}
+    result: dict[str, list[str]] = {"corps": container_paragraphs(body, view, notes)
+                                    if body is not None else []}
+    rels = package.rels(package.main)
+    sections = [s for s in root.iter(w("sectPr"))] if body is not None else []
+    for number, sect in enumerate(sections, start=1):
+        for ref in sect:
+            kind = {"headerReference": "en-tête", "footerReference": "pied de page"}.get(
+                local(ref))
+            rel = rels.get(ref.get(f"{{{_R}}}id", ""))
+            if kind is None or rel is None or rel.target not in package.parts:
+                continue
+            key = f"{kind} {number} {ref.get(w('type'), 'default')}"
+            result[key] = container_paragraphs(package.xml(rel.target), view)
+    for kind in ("footnotes", "endnotes"):
+        part = next((r.target for r in rels.values() if r.type.endswith("/" + kind)), None)
+        if part is None or part not in package.parts:
+            continue
+        by_id = {note.get(w("id")): note for note in package.xml(part)
+                 if local(note) in ("footnote", "endnote")}
+        texts: list[str] = []
+        for note_id in notes.get(kind, []):
+            if note_id in by_id:
+                texts.extend(container_paragraphs(by_id[note_id], view))
+        result["notes" if kind == "footnotes" else "notes de fin"] = texts
+    return result
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass(frozen=True)
+class ParagraphFormat:
+    """The look of one paragraph in a view: its style and its runs as (text, emphasis) pairs."""
+
+    style: str
+    runs: tuple[tuple[str, str], ...]
+
+
+def paragraph_formats(container: etree._Element, view: str = "plain") -> list[ParagraphFormat]:
+    """Style and bold/italic/underline of each kept paragraph of a container, in a view.
+
+    On reject, ``w:pPrChange``/``w:rPrChange`` give back the former properties.
+    """
+    hidden = _HIDDEN[view]
+    result = []
+    for p in container.iter(P):
+        if _mark_removed(paragraph_mark(p), view):
+            continue
+        ppr = p.find(PPR)
+        if view == "reject" and ppr is not None and ppr.find(PPR_CHANGE) is not None:
+            ppr = ppr.find(PPR_CHANGE).find(PPR)
+        style_el = ppr.find(w("pStyle")) if ppr is not None else None
+        style = style_el.get(w("val"), "") if style_el is not None else ""
+        runs: list[tuple[str, str]] = []
+        for r in p.iter(w("r")):
+            if any(a.tag in hidden for a in r.iterancestors()):
+                continue
+            text = "".join(t.text or "" for t in r if t.tag in (T, DEL_TEXT))
+            if not text:
+                continue
+            rpr = r.find(RPR)
+            if view == "reject" and rpr is not None and rpr.find(RPR_CHANGE) is not None:
+                rpr = rpr.find(RPR_CHANGE).find(RPR)
+            look = "".join(flag for flag in ("b", "i", "u", "strike")
+                           if _on(rpr, flag))
+            if runs and runs[-1][1] == look:
+                runs[-1] = (runs[-1][0] + text, look)
+            else:
+                runs.append((text, look))
+        result.append(ParagraphFormat(style, tuple(runs)))
+    return result
+
+
+def _on(rpr: etree._Element | None, flag: str) -> bool:
+    if rpr is None:
+        return False
+    el = rpr.find(w(flag))
+    if el is None:
+        return False
+    return el.get(w("val"), "true") not in ("0", "false", "none", "off")
