@@ -286,10 +286,15 @@ _SYNTAX = [
 
 def _syntax_message(exc: MarkedYAMLError) -> str:
     english = str(exc.problem or exc.context or "")
+    opened = ""
+    context, start_mark, mark = str(exc.context or ""), exc.context_mark, exc.problem_mark
+    if (("flow" in context or "quoted" in context) and start_mark is not None
+            and mark is not None and start_mark.line != mark.line):
+        opened = f" (ouverte ligne {start_mark.line + 1})"
     for start, french in _SYNTAX:
         if english.startswith(start):
-            return f"erreur de syntaxe YAML : {french}"
-    return f"erreur de syntaxe YAML (message de l’analyseur : {english})"
+            return f"erreur de syntaxe YAML : {french}{opened}"
+    return f"erreur de syntaxe YAML (message de l’analyseur : {english}){opened}"
 
 
 def _screen_events(text: str, label: str) -> None:
