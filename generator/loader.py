@@ -63,7 +63,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict | list) or value is None:
         return ""
     if isinstance(value, dt.date):
-        return f" (valeur : {value.isoformat(sep=' ') if isinstance(value, dt.datetime) else value})"
+        shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+        return f" (valeur : {shown})"
     return f" (valeur : {value!r})"
 
 
