@@ -147,8 +147,7 @@ def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
         for name in list(d.attrib):
             if name.startswith(f"{{{R_NS}}}"):
                 d.set(name, resolve(d.get(name)) if resolve else "")
-            elif name in (w("rsidR"), w("rsidRPr"), w("rsidDel"), w("rsidRDefault"), "id",
-                          w("id")) or local_attr(name).startswith("rsid"):
+            elif name in ("id", "name", w("id")) or local_attr(name).startswith("rsid"):
                 del d.attrib[name]
     return hashlib.sha1(etree.tostring(clone, method="c14n")).hexdigest()[:16]
 

@@ -363,6 +363,8 @@ class Redliner:
                 cursor = new_blocks[j2 - 1]
                 continue
             steps = self._align_blocks(old_blocks[i1:i2], new_blocks[j1:j2])
+            if i2 == len(old_blocks) and j2 == len(new_blocks):
+                steps = _pair_last_paragraphs(steps, old_blocks[i1:i2], new_blocks[j1:j2])
             group: list[tuple[str, etree._Element, etree._Element | None]] = []
             for step, i, j in steps:
                 if step == "pair":
@@ -773,6 +775,24 @@ class Redliner:
                 add_ppr_change(last, original, self.rev)
 
 
+def _pair_last_paragraphs(steps: list, olds: list[etree._Element],
+                          news: list[etree._Element]) -> list:
+    """Pair the last old and new paragraphs of a container when nothing else pairs them.
+
+    The last paragraph of a body or a cell cannot be deleted nor inserted (Word keeps it), so
+    the container's final text is shown as a change inside that paragraph instead.
+    """
+    if not olds or not news or olds[-1].tag != P or news[-1].tag != P:
+        return steps
+    last_old, last_new = len(olds) - 1, len(news) - 1
+    if ("pair", last_old, last_new) in steps:
+        return steps
+    if any(s[0] == "pair" and (s[1] == last_old or s[2] == last_new) for s in steps):
+        return steps
+    kept = [s for s in steps if s not in (("del", last_old, None), ("ins", None, last_new))]
+    return kept + [("pair", last_old, last_new)]
+
+
 def _set_ppr_change_from(p: etree._Element, source: etree._Element, rev: Revisions) -> None:
     """Record on ``p`` that its properties were those of ``source`` (if they differ)."""
     original = _original_ppr_holder(source)
@@ -870,7 +890,8 @@ class _ParagraphWriter:
 
     def _target(self, status: str) -> list[etree._Element] | etree._Element:
         if status == "=":
-            self._close()
+            if self.wrapper is not None:
+                self._close()
             return self.children
         if self.wrapper is None or self.wrapper_status != status:
             self._close()
