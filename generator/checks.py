@@ -274,10 +274,11 @@ def _wording(v: VariableSet, r: _Report) -> None:
     if not found_law:
         r.warn(("visas",), f"aucun visa de la « Loi de finances initiale pour "
                f"{v.avenant.annee} » : à confirmer")
-    for loc, text in _texts(v.model_dump(), ()):
-        if _RELATIVE_DATE.search(text):
-            r.add(loc, f"date relative (« {_RELATIVE_DATE.search(text).group(0)} ») : écrivez "
-                  "la date complète, l’avenant sera relu dans d’autres années")
+    for where, text in _texts(v.model_dump(), ()):
+        relative = _RELATIVE_DATE.search(text)
+        if relative:
+            r.add(where, f"date relative (« {relative.group(0)} ») : écrivez la date complète, "
+                  "l’avenant sera relu dans d’autres années")
     if not _VOWEL_START.match(v.association.nom):
         r.warn(("association", "nom"), "le modèle écrit « L’" + v.association.nom + " » : le "
                "nom doit commencer par une voyelle")

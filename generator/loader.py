@@ -95,7 +95,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
         for key, value in node.items():
             child = (*loc, str(key))
             try:
-                lines[child] = node.lc.key(key)[0] + 1
+                lines[child] = node.lc.key(key)[0] + 1  # type: ignore[attr-defined]
             except (AttributeError, KeyError, TypeError):
                 pass
             out[str(key)] = _plain(value, child, lines)
@@ -105,7 +105,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
         for index, value in enumerate(node):
             child = (*loc, index)
             try:
-                lines[child] = node.lc.item(index)[0] + 1
+                lines[child] = node.lc.item(index)[0] + 1  # type: ignore[attr-defined]
             except (AttributeError, KeyError, TypeError):
                 pass
             items.append(_plain(value, child, lines))
@@ -353,9 +353,9 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
         tree = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise VariablesError(_syntax_message(exc), path=label, line=line,
-                             field=_field_at(text, line) if line else None) from None
+        where = mark.line + 1 if mark else None
+        raise VariablesError(_syntax_message(exc), path=label, line=where,
+                             field=_field_at(text, where) if where else None) from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise VariablesError(f"YAML illisible ({exc})", path=label) from None
     if not isinstance(tree, dict):
