@@ -32,7 +32,6 @@ _FINANCE_LAW = re.compile(r"loi de finances initiale pour (\d{4})", re.IGNORECAS
 _MONTHS = ("janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
            "décembre")
 _RELATIVE_DATE = re.compile(rf"\b(?:{_MONTHS})\s+(?:dernier|prochain)\b", re.IGNORECASE)
-_VOWEL_START = re.compile(r"^[aâàeéèêëiîïoôuûùyhAÂÀEÉÈÊËIÎÏOÔUÛÙYH]")
 
 
 class _Report:
@@ -279,12 +278,6 @@ def _wording(v: VariableSet, r: _Report) -> None:
         if relative:
             r.add(where, f"date relative (« {relative.group(0)} ») : écrivez la date complète, "
                   "l’avenant sera relu dans d’autres années")
-    if not _VOWEL_START.match(v.association.nom):
-        r.warn(("association", "nom"), "le modèle écrit « L’" + v.association.nom + " » : le "
-               "nom doit commencer par une voyelle")
-    if _VOWEL_START.match(v.metropole.nom):
-        r.warn(("metropole", "nom"), "le modèle écrit « de " + v.metropole.nom + " » sans "
-               "élision : à relire")
 
 
 @dataclass

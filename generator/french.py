@@ -27,7 +27,7 @@ from num2words import num2words
 from generator.errors import FormatError
 
 __all__ = [
-    "FILTERS", "annee", "capitalise", "date_fr", "en_lettres", "liste", "mois_annee", "montant",
+    "FILTERS", "annee", "capitalise", "date_fr", "de", "la", "en_lettres", "liste", "mois_annee", "montant",
     "montant_en_lettres", "nombre", "nombre_de_mois", "numero", "ordinal", "periode_jours",
     "periode_mois",
 ]
@@ -314,7 +314,35 @@ def capitalise(s: str) -> str:
     return s
 
 
+def _starts_with_vowel(words: str) -> bool:
+    return words[:1].lower() in "aâàeéèêëiîïoôuûùyh"
+
+
+def de(words: str) -> str:
+    """Put "de" before a name, elided before a vowel.
+
+    >>> de("Dijon Métropole")
+    'de Dijon Métropole'
+    >>> de("Aurelle Métropole")
+    'd’Aurelle Métropole'
+    """
+    return f"d{_APOSTROPHE}{words}" if _starts_with_vowel(words) else f"de {words}"
+
+
+def la(words: str) -> str:
+    """Put the feminine definite article before a name, elided before a vowel.
+
+    >>> la("Association Médiation et Prévention")
+    'l’Association Médiation et Prévention'
+    >>> la("Fondation du Bief")
+    'la Fondation du Bief'
+    """
+    return f"l{_APOSTROPHE}{words}" if _starts_with_vowel(words) else f"la {words}"
+
+
 FILTERS: dict[str, Callable[..., object]] = {
+    "de": de,
+    "la": la,
     "montant": montant,
     "montant_en_lettres": montant_en_lettres,
     "nombre": nombre,
