@@ -203,11 +203,7 @@ def _text_parts(package: Package) -> list[str]:
 def _max_id(package: Package) -> int:
     """The largest ``w:id`` of the package's WordprocessingML parts (0 when none)."""
     highest = 0
-    for name in package.parts:
-        if not name.startswith("word/") or not name.endswith(".xml"):
-            continue
-        if b"w:id=" not in package.parts[name] and b":id=" not in package.parts[name]:
-            continue
+    for name in _text_parts(package) + [n for n in package.parts if n.endswith("comments.xml")]:
         root = package.xml(name)
         for value in root.xpath("//@w:id", namespaces={
                 "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}):

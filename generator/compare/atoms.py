@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -57,44 +57,42 @@ class Piece:
     text: str
 
 
-@dataclass(slots=True)
 class Atom:
     """One comparable unit of a paragraph.
 
     kind: ``text`` (a token of text, in ``pieces``), ``run`` (one special run child such as a
     tab or a note reference, in ``element``, from run ``run``), or ``group`` (whole elements
-    kept together, in ``elements``: a field, a hyperlink…).
+    kept together, in ``elements``: a field, a hyperlink…). ``text`` is what it shows (a field
+    shows its result); ``significant`` tells a word or a number from a space or a sign.
     """
 
-    key: str
-    kind: str
-    pieces: list[Piece] = field(default_factory=list)
-    run: etree._Element | None = None
-    element: etree._Element | None = None
-    elements: list[etree._Element] = field(default_factory=list)
-    markers: list[etree._Element] = field(default_factory=list)
+    __slots__ = ("key", "kind", "pieces", "run", "element", "elements", "markers", "text",
+                 "significant", "ends_sentence")
 
-    @property
-    def text(self) -> str:
-        """The text the atom shows (a field shows its result)."""
-        if self.kind == "text":
-            return "".join(p.text for p in self.pieces)
-        if self.kind == "run":
-            return _SIMPLE_RUN_CHILDREN.get(self.element.tag, "") if self.element is not None \
-                else ""
-        return "".join(_visible_text(e) for e in self.elements)
+    def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
+                 run: etree._Element | None = None, element: etree._Element | None = None,
+                 elements: list[etree._Element] | None = None,
+                 markers: list[etree._Element] | None = None, text: str | None = None) -> None:
+        self.key = key
+        self.kind = kind
+        self.pieces = pieces or []
+        self.run = run
+        self.element = element
+        self.elements = elements or []
+        self.markers = markers or []
+        if text is None:
+            if kind == "text":
+                text = "".join(p.text for p in self.pieces)
+            elif kind == "run":
+                text = _SIMPLE_RUN_CHILDREN.get(element.tag, "") if element is not None else ""
+            else:
+                text = "".join(_visible_text(e) for e in self.elements)
+        self.text = text
+        self.significant = kind != "text" or any(ch.isalnum() for ch in key)
+        self.ends_sentence = kind == "text" and key in _SENTENCE_END
 
-    @property
-    def significant(self) -> bool:
-        """Whether the atom carries meaning (not a space, not punctuation alone)."""
-        if self.kind != "text":
-            return True
-        return any(ch.isalnum() for ch in self.key)
-
-    @property
-    def ends_sentence(self) -> bool:
-        """Whether the atom is a full stop, semicolon, colon, question or exclamation mark."""
-        return self.kind == "text" and self.key in _SENTENCE_END
+    def __repr__(self) -> str:
+        return f"Atom({self.kind}, {self.text!r})"
 
 
 @dataclass
@@ -167,6 +165,16 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> P
     def flush_text() -> None:
         if not buffer:
             return
+        if len(buffer) == 1:
+            run = buffer[0].run
+            for token in tokenize(buffer[0].text):
+                key = normalize_space(token) if token[0].isspace() or token[0].isdigit() \
+                    else token
+                atoms.append(Atom(key, "text", [Piece(run, token)],
+                                  markers=list(markers) if markers else None, text=token))
+                markers.clear()
+            buffer.clear()
+            return
         text = "".join(piece.text for piece in buffer)
         segments = iter(buffer)
         current = next(segments)
@@ -185,7 +193,8 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> P
                 offset += take
                 need -= take
             key = normalize_space(token) if token[0].isspace() or token[0].isdigit() else token
-            atoms.append(Atom(key, "text", pieces=pieces, markers=list(markers)))
+            atoms.append(Atom(key, "text", pieces=pieces,
+                              markers=list(markers) if markers else None, text=token))
             markers.clear()
         buffer.clear()
 

@@ -276,6 +276,14 @@ class Redliner:
         self.notes_deleted: dict[str, list[tuple[etree._Element, str]]] = {
             "footnotes": [], "endnotes": []}
         self._resolved: dict[tuple[str, str, str], str] = {}
+        self._looks: dict[etree._Element, bytes] = {}
+
+    def look(self, run: etree._Element) -> bytes:
+        """The formatting key of a run (cached: runs are compared many times)."""
+        key = self._looks.get(run)
+        if key is None:
+            key = self._looks[run] = rpr_key(run)
+        return key
 
     # ----------------------------------------------------------------- parts
 
@@ -598,19 +606,12 @@ class Redliner:
                                    old.text, new.text, segments))
 
     def _look_differs(self, olds: list[Atom], news: list[Atom]) -> bool:
+        look = self.look
         for o, n in zip(olds, news):
-            if o.kind == "text":
-                old_runs = [p.run for p in o.pieces]
-                new_runs = [p.run for p in n.pieces]
-                if len(old_runs) == 1 and len(new_runs) == 1:
-                    if rpr_key(old_runs[0]) != rpr_key(new_runs[0]):
-                        return True
-                elif _sub_pieces(o, n) and any(rpr_key(a) != rpr_key(b)
-                                               for _, a, b in _sub_pieces(o, n)):
-                    return True
-            elif o.kind == "run" and rpr_key(o.run) != rpr_key(n.run):
+            if o.kind == "run" and look(o.run) != look(n.run):
                 return True
-        return False
+        return any(look(old_run) != look(new_run)
+                   for _, new_run, old_run in _text_spans(olds, news))
 
     # ----------------------------------------------------------------- notes
 
@@ -848,23 +849,40 @@ def _plain_text(p: etree._Element) -> str:
     return "".join(parts)
 
 
-def _sub_pieces(o: Atom, n: Atom) -> list[tuple[str, etree._Element, etree._Element]]:
-    """An equal token cut where either side changes run: (text, new run, old run) pieces."""
+def _merged(atoms: list[Atom]) -> list[list]:
+    """The text pieces of consecutive text atoms, joined while they come from the same run."""
+    merged: list[list] = []
+    for atom in atoms:
+        for piece in atom.pieces:
+            if merged and merged[-1][0] is piece.run:
+                merged[-1][1] += piece.text
+            else:
+                merged.append([piece.run, piece.text])
+    return merged
+
+
+def _text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Element,
+                                                                   etree._Element]]:
+    """Equal text cut where either side changes run: (text, new run, old run) spans.
+
+    Both sides must hold the same text (an equal stretch of atoms).
+    """
+    old_pieces = _merged([a for a in olds if a.kind == "text"])
+    new_pieces = _merged([a for a in news if a.kind == "text"])
     result = []
     oi = ni = 0
     o_off = n_off = 0
-    op, np_ = o.pieces, n.pieces
-    while oi < len(op) and ni < len(np_):
-        o_left = len(op[oi].text) - o_off
-        n_left = len(np_[ni].text) - n_off
-        take = min(o_left, n_left)
+    while oi < len(old_pieces) and ni < len(new_pieces):
+        o_run, o_text = old_pieces[oi]
+        n_run, n_text = new_pieces[ni]
+        take = min(len(o_text) - o_off, len(n_text) - n_off)
         if take:
-            result.append((np_[ni].text[n_off:n_off + take], np_[ni].run, op[oi].run))
+            result.append((n_text[n_off:n_off + take], n_run, o_run))
         o_off += take
         n_off += take
-        if o_off == len(op[oi].text):
+        if o_off == len(o_text):
             oi, o_off = oi + 1, 0
-        if n_off == len(np_[ni].text):
+        if n_off == len(n_text):
             ni, n_off = ni + 1, 0
     return result
 
@@ -928,7 +946,7 @@ class _ParagraphWriter:
 
     def _text(self, status: str, run: etree._Element, text: str,
               old_run: etree._Element | None = None) -> None:
-        changed_look = old_run is not None and rpr_key(old_run) != rpr_key(run)
+        changed_look = old_run is not None and self.owner.look(old_run) != self.owner.look(run)
         key = (status, id(run), id(old_run) if changed_look else None)
         target = self._target(status)
         if self.last_run is not None and self.last_run_key == key:
@@ -952,15 +970,33 @@ class _ParagraphWriter:
 
     # Atoms by status.
 
-    def _equal(self, o: Atom, n: Atom) -> None:
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
+        """Equal atoms: text written as spans of the new runs, other atoms one by one."""
+        start = 0
+        for k, (o, n) in enumerate(zip(olds, news)):
+            if n.kind == "text" and not (n.markers and k > start):
+                continue
+            self._equal_text(olds[start:k], news[start:k])
+            start = k
+            if n.kind == "text":
+                continue
+            self._equal_atom(o, n)
+            start = k + 1
+        self._equal_text(olds[start:], news[start:])
+
+    def _equal_text(self, olds: list[Atom], news: list[Atom]) -> None:
+        if not news:
+            return
+        self._markers(news[0])
+        for text, new_run, old_run in _text_spans(olds, news):
+            self._text("=", new_run, text, old_run)
+
+    def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
-        if n.kind == "text":
-            for text, new_run, old_run in _sub_pieces(o, n):
-                self._text("=", new_run, text, old_run)
-        elif n.kind == "run":
+        if n.kind == "run":
             shell = run_shell(n.run)
             shell.append(n.element)
-            if rpr_key(o.run) != rpr_key(n.run):
+            if self.owner.look(o.run) != self.owner.look(n.run):
                 add_rpr_change(shell, o.run.find(RPR), self.rev)
                 self._touched(shell)
             self._append("=", shell)
@@ -1024,8 +1060,7 @@ class _ParagraphWriter:
         old, new = self.old.atoms, self.new.atoms
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                for o, n in zip(old[i1:i2], new[j1:j2]):
-                    self._equal(o, n)
+                self._equal_stretch(old[i1:i2], new[j1:j2])
                 self._segment("=", "".join(a.text for a in new[j1:j2]))
                 continue
             for o in old[i1:i2]:

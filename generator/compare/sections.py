@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from .ooxml import PPR, PPR_CHANGE, P, paragraph_mark, w
+from .ooxml import DEL, INS, PPR, PPR_CHANGE, P, T, paragraph_mark, w
 from .package import Package
 from .views import paragraph_text
 
@@ -21,6 +21,7 @@ _HEADING_TEXT = re.compile(
     r"|^\s*(préambule|preambule|exposé des motifs)\s*:?\s*$", re.IGNORECASE)
 _MAX_HEADING = 160
 BEFORE_FIRST_HEADING = "Début du document"
+_ANY_INS, _ANY_DEL, _ANY_PPR_CHANGE = f".//{INS}", f".//{DEL}", f".//{PPR_CHANGE}"
 
 
 class Headings:
@@ -92,14 +93,20 @@ def assign_sections(body: etree._Element, records: list, headings: Headings) -> 
     order: dict[int, int] = {}
     for position, p in enumerate(body.iter(P)):
         mark = paragraph_mark(p)
-        if mark != "ins":
-            old_text = paragraph_text(p, "reject").strip()
-            if headings.is_heading(p, old_text, reject=True):
-                current_old = old_text
-        if mark != "del":
-            new_text = paragraph_text(p, "accept").strip()
-            if headings.is_heading(p, new_text):
-                current_new = new_text
+        if mark is None and p.find(_ANY_INS) is None and p.find(_ANY_DEL) is None and \
+                p.find(_ANY_PPR_CHANGE) is None:
+            text = "".join(p.itertext(T)).strip()
+            if headings.is_heading(p, text):
+                current_new = current_old = text
+        else:
+            if mark != "ins":
+                old_text = paragraph_text(p, "reject").strip()
+                if headings.is_heading(p, old_text, reject=True):
+                    current_old = old_text
+            if mark != "del":
+                new_text = paragraph_text(p, "accept").strip()
+                if headings.is_heading(p, new_text):
+                    current_new = new_text
         for record in by_paragraph.get(p, []):
             record.section = current_old if record.kind == "suppression" else current_new
             order[id(record)] = position

@@ -1,0 +1,142 @@
+"""Speed of the internal comparer against Docxodus, as whole processes side by side.
+
+Generates two pairs of documents with python-docx in a temporary folder (``graine``: about
+10 pages, 150 paragraphs, like the seed avenant; ``300 pages``: about 4 500 paragraphs), with the
+edits of a real new version (amounts, a paragraph and a list item added, a row of a table, a
+paragraph removed, a rewritten sentence, bold). Each engine runs as its own process (Python
+start-up included): ``python -m generator.compare OLD NEW OUT`` against a tiny python-redlines
+script. The best of a few runs is kept.
+
+Run: ``.venv/bin/python bench/compare_bench.py`` (or ``main()``); prints lines such as
+``diff (graine): interne 0.12 s, docxodus 0.85 s, ratio 7.1×``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_DOCXODUS_SCRIPT = """
+import sys
+from pathlib import Path
+from python_redlines import DocxodusEngine
+data, _, _ = DocxodusEngine().run_redline("avenant", sys.argv[1], sys.argv[2],
+                                          date_time="2024-03-01T09:00:00Z")
+Path(sys.argv[3]).write_bytes(data)
+"""
+
+_SENTENCES = [
+    "Le bataillon de la prévention intervient dans les quartiers de reconquête républicaine.",
+    "L’association s’engage à recruter les éducateurs de rue et les médiateurs sociaux.",
+    "Le comité de pilotage se réunit une fois par trimestre ou à la demande d’un membre.",
+    "Les parties veillent à assurer la publicité des financements mobilisés par l’État.",
+    "Toute modification sensible de l’opération nécessite l’accord préalable des parties.",
+    "Les médiateurs travaillent au sein des collèges du territoire avec les familles.",
+]
+
+
+def _article_blocks(article: int, version: int) -> list[tuple[str, object]]:
+    """The blocks of one article; ``version`` 2 carries the edits of a new avenant."""
+    amount = 468_000 + (12_000 if version == 2 and article % 3 == 0 else 0)
+    amount_text = f"{amount:,}".replace(",", "\u202f") + "\xa0€"
+    blocks: list[tuple[str, object]] = [
+        ("h", f"Article {article} : Engagements des parties n° {article}"),
+        ("p", f"L’État s’engage à financer les postes en mobilisant une enveloppe évaluée à "
+              f"{amount_text}, versée à l’association au titre de l’année {2023 + version - 1}."),
+    ]
+    for k in range(4):
+        blocks.append(("p", " ".join(_SENTENCES[(article + k + j) % len(_SENTENCES)]
+                                     for j in range(3))))
+    items = ["participer aux réunions de coordination ;", "affecter les moyens octroyés ;",
+             "créer un comité de pilotage."]
+    if version == 2 and article % 4 == 1:
+        items.insert(1, "recruter des médiateurs sociaux ;")
+    blocks += [("li", item) for item in items]
+    rows = [["Partie", "Montant"], ["État", amount_text], ["Métropole", "120\u202f000\xa0€"]]
+    if version == 2 and article % 5 == 2:
+        rows.insert(2, ["Dijon", "45\u202f000\xa0€"])
+    blocks.append(("table", rows))
+    closing = "Il se réunit une fois par trimestre ou sous 15 jours à la demande d’un membre."
+    if version == 2 and article % 6 == 5:
+        closing = "Les partenaires examinent chaque année le bilan. Il arrête la stratégie."
+    blocks.append(("p", closing))
+    if version == 1 and article % 7 == 3:
+        blocks.append(("p", "Ce paragraphe disparaît dans la nouvelle version de l’avenant."))
+    if version == 2 and article % 8 == 0:
+        blocks.append(("bold", "Les engagements ci-dessus sont pris sous réserve du vote."))
+    return blocks
+
+
+def make_document(path: Path, articles: int, version: int) -> Path:
+    """Write an avenant-like document of ``articles`` articles (about 12 paragraphs each)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Avenant à la convention", style="Title")
+    for article in range(1, articles + 1):
+        for kind, value in _article_blocks(article, version):
+            if kind == "h":
+                document.add_paragraph(str(value), style="Heading 1")
+            elif kind == "li":
+                document.add_paragraph(str(value), style="List Bullet")
+            elif kind == "bold":
+                document.add_paragraph().add_run(str(value)).bold = True
+            elif kind == "table":
+                rows = list(value)  # type: ignore[call-overload]
+                table = document.add_table(rows=0, cols=2)
+                for row in rows:
+                    cells = table.add_row().cells
+                    cells[0].text, cells[1].text = row
+            else:
+                document.add_paragraph(str(value))
+    document.sections[0].footer.paragraphs[0].text = f"Avenant n° {version}-2023"
+    document.save(str(path))
+    return path
+
+
+def _timed(command: list[str], runs: int) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(name: str, articles: int, folder: Path, runs: int = 3) -> tuple[float, float]:
+    """Time both engines on one generated pair; returns (internal, docxodus) seconds."""
+    old = make_document(folder / f"{name}-ancien.docx", articles, 1)
+    new = make_document(folder / f"{name}-nouveau.docx", articles, 2)
+    script = folder / "docxodus_redline.py"
+    script.write_text(_DOCXODUS_SCRIPT, encoding="utf-8")
+    ours = _timed([sys.executable, "-m", "generator.compare", str(old), str(new),
+                   str(folder / f"{name}-interne.docx"), "--quiet",
+                   "--date", "2024-03-01T09:00:00Z"], runs)
+    theirs = _timed([sys.executable, str(script), str(old), str(new),
+                     str(folder / f"{name}-docxodus.docx")], runs)
+    return ours, theirs
+
+
+def main() -> None:
+    """Print one line per pair: both timings and the ratio."""
+    # An installed package runs from compiled bytecode; with PYTHONDONTWRITEBYTECODE set, the
+    # comparer would otherwise be compiled again at each start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")],
+                   check=False, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="compare-bench-") as tmp:
+        folder = Path(tmp)
+        for name, articles, runs in (("graine", 12, 5), ("300 pages", 380, 2)):
+            ours, theirs = measure(name.replace(" ", "-"), articles, folder, runs)
+            print(f"diff ({name}): interne {ours:.2f} s, docxodus {theirs:.2f} s, "
+                  f"ratio {theirs / ours:.1f}×", flush=True)
+
+
+if __name__ == "__main__":
+    main()
