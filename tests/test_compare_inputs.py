@@ -1,0 +1,257 @@
+"""Bad documents given to compare: each is refused with a French error naming it, nothing written.
+
+One case per kind of bad input (a corpus built in tmp_path): not a DOCX, empty, a Word 97 or
+password-protected file (OLE header), macro-enabled, a corrupt archive or part, a zip bomb.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.compare import compare, package, validate_docx
+from generator.errors import CompareError, OutputError, UsageError
+from tests.test_compare_support import Doc, build
+
+DOCUMENT_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _good(tmp_path: Path) -> Path:
+    return build(Doc(["Un paragraphe."]), tmp_path / "bon.docx")
+
+
+def _rewrite(source: Path, target: Path, change) -> Path:
+    with zipfile.ZipFile(source) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return target
+
+
+def not_a_docx(tmp_path, good):
+    path = tmp_path / "texte.docx"
+    path.write_text("Ceci est un simple texte.", encoding="utf-8")
+    return path
+
+
+def empty(tmp_path, good):
+    path = tmp_path / "vide.docx"
+    path.write_bytes(b"")
+    return path
+
+
+def ole(tmp_path, good):
+    path = tmp_path / "chiffre.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    return path
+
+
+def macro_content_type(tmp_path, good):
+    def change(parts):
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            DOCUMENT_CT.encode(), b"application/vnd.ms-word.document.macroEnabled.main+xml")
+    return _rewrite(good, tmp_path / "macros.docx", change)
+
+
+def vba_project(tmp_path, good):
+    def change(parts):
+        parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + b"\x00" * 100
+    return _rewrite(good, tmp_path / "vba.docx", change)
+
+
+def truncated(tmp_path, good):
+    path = tmp_path / "tronque.docx"
+    path.write_bytes(good.read_bytes()[:1500])
+    return path
+
+
+def bad_xml(tmp_path, good):
+    def change(parts):
+        parts["word/document.xml"] = parts["word/document.xml"][:-40]
+    return _rewrite(good, tmp_path / "xml.docx", change)
+
+
+def no_document(tmp_path, good):
+    def change(parts):
+        del parts["word/document.xml"]
+    return _rewrite(good, tmp_path / "sans-document.docx", change)
+
+
+def an_odt(tmp_path, good):
+    path = tmp_path / "texte.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def bomb_declared(tmp_path, good):
+    """A part that declares 4 GB once decompressed."""
+    path = tmp_path / "bombe.docx"
+    data = bytearray(good.read_bytes())
+    _patch_sizes(data, "word/document.xml", 0xFFFFFFF0)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def bomb_many_parts(tmp_path, good):
+    """Many parts of 40 MB of zeros each (a few kB compressed): too much all together."""
+    def change(parts):
+        zeros = bytes(40 * 1024 * 1024)
+        for k in range(8):
+            parts[f"word/media/zero{k}.bin"] = zeros
+    return _rewrite(good, tmp_path / "bombe-parties.docx", change)
+
+
+def bomb_lying(tmp_path, good):
+    """A part that declares 1 kB but holds 80 MB of zeros: its sizes cannot be trusted."""
+    path = tmp_path / "bombe-menteuse.docx"
+
+    def change(parts):
+        parts["word/media/zero.bin"] = bytes(80 * 1024 * 1024)
+    _rewrite(good, path, change)
+    data = bytearray(path.read_bytes())
+    _patch_sizes(data, "word/media/zero.bin", 1024)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _patch_sizes(data: bytearray, name: str, size: int) -> None:
+    """Overwrite the uncompressed size of one member, in its local and central headers."""
+    raw = name.encode()
+    start = 0
+    while True:
+        index = data.find(raw, start)
+        if index < 0:
+            break
+        local = data.rfind(b"PK\x03\x04", 0, index)
+        central = data.rfind(b"PK\x01\x02", 0, index)
+        if central >= 0 and index - central == 46:
+            struct.pack_into("<I", data, central + 24, size)
+        elif local >= 0 and index - local == 30:
+            struct.pack_into("<I", data, local + 22, size)
+        start = index + 1
+
+
+BAD = {
+    "pas un docx": (not_a_docx, "ce n’est pas un document Word"),
+    "fichier vide": (empty, "fichier vide"),
+    "chiffré ou .doc": (ole, "protégé par mot de passe"),
+    "macros (type de contenu)": (macro_content_type, "macros"),
+    "macros (vbaProject)": (vba_project, "macros"),
+    "archive tronquée": (truncated, "document corrompu"),
+    "XML invalide": (bad_xml, "n’est pas du XML valide"),
+    "sans document principal": (no_document, "pas de document principal"),
+    "document OpenDocument": (an_odt, "[Content_Types].xml manque"),
+    "bombe (taille déclarée)": (bomb_declared, "bombe zip"),
+    "bombe (parties nombreuses)": (bomb_many_parts, "bombe zip"),
+    "bombe (taille mensongère)": (bomb_lying, "document corrompu"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_a_bad_document_is_refused_with_a_french_error_naming_it(tmp_path, case):
+    make, message = BAD[case]
+    good = _good(tmp_path)
+    bad = make(tmp_path, good)
+    out_dir = tmp_path / "sortie"
+    out_dir.mkdir()
+    for old, new in ((bad, good), (good, bad)):
+        start = time.perf_counter()
+        with pytest.raises(CompareError) as caught:
+            compare(old, new, out_dir / "redline.docx")
+        assert time.perf_counter() - start < 5
+        assert str(caught.value).startswith(f"{bad}: ")
+        assert message in str(caught.value)
+        assert caught.value.path == str(bad)
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_validate_docx_refuses_the_same_documents(tmp_path, case):
+    make, message = BAD[case]
+    bad = make(tmp_path, _good(tmp_path))
+    with pytest.raises(CompareError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        validate_docx(bad)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(CompareError, match="fichier introuvable"):
+        validate_docx(tmp_path / "absent.docx")
+    with pytest.raises(CompareError, match="dossier"):
+        validate_docx(tmp_path)
+
+
+def test_a_good_document_passes(tmp_path):
+    validate_docx(_good(tmp_path))
+
+
+def test_decompression_stops_at_the_cap_whatever_the_sizes_say(tmp_path, monkeypatch):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.bin", bytes(3 * 1024 * 1024))
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as zf:
+        info = zf.getinfo("big.bin")
+        with pytest.raises(CompareError, match="bombe zip"):
+            package._read_capped(zf, info, 1024 * 1024, tmp_path / "x.docx")
+
+
+def test_entities_are_never_expanded(tmp_path):
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + b"".join(f'<!ENTITY lol{k} "{"&lol%d;" % (k - 1) * 10 if k > 1 else "&lol;" * 10}">'
+                         .encode() for k in range(1, 10))
+              + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+              b'2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>'
+              b"</w:document>")
+    good = _good(tmp_path)
+
+    def change(parts):
+        parts["word/document.xml"] = laughs
+    bad = _rewrite(good, tmp_path / "rires.docx", change)
+    start = time.perf_counter()
+    try:
+        compare(good, bad, tmp_path / "r.docx")
+    except CompareError:
+        pass
+    assert time.perf_counter() - start < 5
+
+
+def test_the_output_may_not_overwrite_an_input(tmp_path):
+    good = _good(tmp_path)
+    other = build(Doc(["Autre paragraphe."]), tmp_path / "autre.docx")
+    before = good.read_bytes()
+    with pytest.raises(OutputError, match="l’un des documents comparés"):
+        compare(other, good, good)
+    assert good.read_bytes() == before
+
+
+def test_a_missing_output_folder_is_an_output_error(tmp_path):
+    good = _good(tmp_path)
+    with pytest.raises(OutputError, match="dossier de sortie introuvable"):
+        compare(good, good, tmp_path / "absent" / "r.docx")
+
+
+def test_an_unknown_engine_is_a_usage_error(tmp_path):
+    good = _good(tmp_path)
+    with pytest.raises(UsageError, match="moteur inconnu"):
+        compare(good, good, tmp_path / "r.docx", engine="word")
+    with pytest.raises(UsageError, match="commentaires"):
+        compare(good, good, tmp_path / "r.docx", engine="docxodus", comments=True)
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_an_existing_redline_is_replaced_whole(tmp_path):
+    good = _good(tmp_path)
+    out = tmp_path / "r.docx"
+    out.write_bytes(b"ancien contenu")
+    compare(good, good, out)
+    validate_docx(out)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
