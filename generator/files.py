@@ -53,6 +53,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"écriture impossible ({exc.strerror})", path=label) from None
+    linked = False
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -63,8 +64,15 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
             os.fsync(handle.fileno())
         if backup is not None:
             os.link(path, backup)
+            linked = True
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
+        # The old file is still in place: leave neither the temporary file nor a backup.
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"écriture impossible ({exc.strerror})", path=label) from None
+        if linked and backup is not None:
+            backup.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"écriture impossible ({exc.strerror or exc})",
+                              path=label) from None
+        raise
     return backup

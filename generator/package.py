@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -21,6 +22,7 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
@@ -35,6 +37,9 @@ def set_core_properties(doc: Any, *, title: str, subject: str, author: str, keyw
     props.keywords = keywords
     props.language = "fr-FR"
     props.comments = ""
+    props.identifier = ""
+    props.content_status = ""
+    props.version = ""
     props.category = "Avenant"
     props.revision = 1
     props.created = when
@@ -71,20 +76,36 @@ def _with_custom_part(name: str, data: bytes) -> bytes:
     return data
 
 
-def normalise(docx: bytes, custom: dict[str, str] | None = None) -> bytes:
-    """Rewrite a DOCX zip with fixed timestamps, in a fixed order, with custom properties."""
-    source = zipfile.ZipFile(io.BytesIO(docx))
+def _scrub_app_properties(data: bytes) -> bytes:
+    """Extended properties keep no company or manager from whoever made the template."""
+    root = etree.fromstring(data)
+    for name in ("Company", "Manager"):
+        for element in root.iter(f"{{{_APP_NS}}}{name}"):
+            element.text = None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _write(entries: Iterable[tuple[str, bytes]], custom: dict[str, str] | None) -> bytes:
+    """A zip of ``entries`` in their order, with fixed timestamps and our custom properties."""
     out = io.BytesIO()
-    names = [n for n in source.namelist() if n != "docProps/custom.xml"]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in names:
-            data = source.read(name)
+        for name, data in entries:
+            if name == "docProps/custom.xml" and custom is not None:
+                continue
+            if name == "docProps/app.xml":
+                data = _scrub_app_properties(data)
             if custom is not None:
                 data = _with_custom_part(name, data)
             target.writestr(_info(name), data)
         if custom is not None:
             target.writestr(_info("docProps/custom.xml"), _custom_xml(custom))
     return out.getvalue()
+
+
+def normalise(docx: bytes, custom: dict[str, str] | None = None) -> bytes:
+    """Rewrite a DOCX zip with fixed timestamps, in a fixed order, with custom properties."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        return _write(((n, source.read(n)) for n in source.namelist()), custom)
 
 
 def _info(name: str) -> zipfile.ZipInfo:
@@ -95,11 +116,36 @@ def _info(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def _drop_thumbnail(package: Any) -> None:
+    """Forget the template's preview picture: it shows the template, not this document."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    rels = package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del rels[rid]
+            rels.related_parts.pop(rid, None)
+
+
+def _entries(doc: Any) -> Iterator[tuple[str, bytes]]:
+    """The zip entries python-docx would save, without going through a zip first."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    package = doc.part.package
+    parts = list(package.iter_parts())
+    yield CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob
+    yield PACKAGE_URI.rels_uri.membername, package.rels.xml
+    for part in parts:
+        yield part.partname.membername, part.blob
+        if len(part.rels):
+            yield part.partname.rels_uri.membername, part.rels.xml
+
+
 def to_bytes(doc: Any, custom: dict[str, str] | None = None) -> bytes:
-    """A python-docx document as normalised DOCX bytes."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise(buffer.getvalue(), custom)
+    """A python-docx document as normalised DOCX bytes (its preview picture dropped)."""
+    _drop_thumbnail(doc.part.package)
+    return _write(_entries(doc), custom)
 
 
 def read_custom_properties(docx: bytes) -> dict[str, str]:

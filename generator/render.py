@@ -7,6 +7,7 @@ is refused, and a value such as ``Dupont & Fils <SARL>`` is written literally.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,83 @@ from .errors import TemplateError
 TAG_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 _UNDEFINED_ATTR = re.compile(r"has no attribute '([^']+)'")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
+_CACHE_SIZE = 64  # distinct template parts kept compiled (a few per template)
+
+
+def _configured(environment_class: Any) -> Any:
+    from jinja2 import StrictUndefined
+
+    from .french import FILTERS
+
+    env = environment_class(undefined=StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
 
 
 def make_environment() -> Any:
     """The Jinja environment every template renders in, with the French filters."""
-    from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from .french import FILTERS
+    return _configured(SandboxedEnvironment)
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-    env.filters.update(FILTERS)
-    return env
+
+@functools.cache
+def _shared_environment() -> Any:
+    """One environment per process that compiles each template source only once.
+
+    docxtpl hands every part to ``from_string`` afresh; building many avenants from one
+    template would otherwise parse and compile the same Jinja source each time.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class _CompileOnce(SandboxedEnvironment):
+        _compiled: dict[str, Any] = {}
+
+        def from_string(self, source: Any, globals: Any = None,
+                        template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= _CACHE_SIZE:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+
+    return _configured(_CompileOnce)
+
+
+@functools.cache
+def _template_class() -> Any:
+    """The docxtpl template class, adjusted for python-docx and for building many documents.
+
+    The XML clean-up (pure) is done once per distinct part. The rendered body and headers
+    and footers are parsed by python-docx and put in place, where docxtpl would leave plain
+    lxml elements and swap in untyped parts behind python-docx's back.
+    """
+    from docx.oxml.parser import parse_xml
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    class _Template(DocxTemplate):
+        _patched: dict[str, str] = {}
+
+        def patch_xml(self, src_xml: str) -> str:
+            patched = self._patched.get(src_xml)
+            if patched is None:
+                if len(self._patched) >= _CACHE_SIZE:
+                    self._patched.clear()
+                patched = self._patched[src_xml] = super().patch_xml(src_xml)
+            return patched
+
+        def map_tree(self, tree: Any) -> None:
+            super().map_tree(parse_xml(etree.tostring(tree)))
+
+        def map_headers_footers_xml(self, rel_key: str, xml: bytes) -> None:
+            part = self.docx.part.rels[rel_key].target_part
+            part._element = parse_xml(xml)  # no public setter: the part keeps its own rels
+
+    return _Template
 
 
 def _template_error(exc: Exception, label: str) -> TemplateError:
@@ -104,27 +170,19 @@ def _equalise_signature_table(doc: DocumentObject) -> None:
 def render(template: Path, context: dict[str, Any], *, label: str | None = None,
            typography: bool = True) -> DocumentObject:
     """Render ``template`` with ``context``; return the python-docx document, checked."""
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
 
     label = label or str(template)
     if not template.is_file():
         raise TemplateError("modèle introuvable", path=label)
     try:
-        tpl = DocxTemplate(str(template))
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+        tpl = _template_class()(str(template))
+        tpl.render(context, jinja_env=_shared_environment(), autoescape=True)
     except JinjaError as exc:
         raise _template_error(exc, label) from None
     except (KeyError, ValueError, OSError) as exc:
         raise TemplateError(f"modèle illisible : {exc}", path=label) from None
-    # docxtpl swaps header and footer parts behind python-docx's caches: read the result anew.
-    import io
-
-    import docx
-
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    doc = docx.Document(buffer)
+    doc = tpl.docx
     _equalise_signature_table(doc)
     if typography:
         from .typography import fix_document
