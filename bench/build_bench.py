@@ -1,0 +1,103 @@
+"""One avenant, whole processes: ``avenant build`` against a bare docxtpl render.
+
+Both sides start a fresh Python process and write the DOCX of bataillon-prevention-dijon 2023
+into a temporary copy of the project. The bare side only imports docxtpl, renders the same
+template with the same context (computed beforehand, passed pickled) and saves: the ratio is
+what everything else costs (loading and checking the set, typography, release check,
+properties, manifest, atomic write). Goal: at most 1.5×.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOSSIER, VERSION = "bataillon-prevention-dijon", "2023"
+RUNS = 5
+GOAL = 1.5
+
+# Only what rendering needs: docxtpl, and the French filters the template calls.
+BARE = """
+import pickle, sys
+import jinja2
+from docxtpl import DocxTemplate
+from generator.french import FILTERS
+with open(sys.argv[1], "rb") as f:
+    template, target, context = pickle.load(f)
+env = jinja2.Environment(autoescape=True)
+env.filters.update(FILTERS)
+doc = DocxTemplate(template)
+doc.render(context, jinja_env=env, autoescape=True)
+doc.save(target)
+"""
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"échec de {' '.join(command)} :\n{done.stderr}")
+    return elapsed
+
+
+def project_copy(tmp: Path) -> Path:
+    """A project in ``tmp``: the shipped templates and the 2023 variable set."""
+    root = tmp / "projet"
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "variables" / DOSSIER).mkdir(parents=True)
+    shutil.copy2(REPO / "variables" / DOSSIER / f"{VERSION}.yaml",
+                 root / "variables" / DOSSIER / f"{VERSION}.yaml")
+    return root
+
+
+def main() -> None:
+    """Print the median wall time of each side and their ratio."""
+    sys.path.insert(0, str(REPO))
+    from generator.build import load_set
+    from generator.context import build_context
+    from generator.paths import Project
+
+    with tempfile.TemporaryDirectory(prefix="avenant-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        root = project_copy(tmp)
+        project = Project(root)
+        loaded = load_set(project, DOSSIER, VERSION)
+        template = project.template_file(loaded.variables.modele)
+        bare_out = tmp / "docxtpl-seul.docx"
+        job = tmp / "contexte.pickle"
+        context = build_context(loaded.variables)
+        job.write_bytes(pickle.dumps((str(template), str(bare_out), context)))
+        env = _environment()
+        ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", DOSSIER,
+                    VERSION]
+        bare_cmd = [sys.executable, "-c", BARE, str(job)]
+        ours, bare = [], []
+        for _ in range(RUNS):
+            shutil.rmtree(root / "output", ignore_errors=True)  # a fresh build each time
+            bare_out.unlink(missing_ok=True)
+            bare.append(_timed(bare_cmd, env))
+            ours.append(_timed(ours_cmd, env))
+        ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+        ratio = ours_s / bare_s
+        verdict = "" if ratio <= GOAL else f"  (objectif ≤ {GOAL:.1f}× non atteint)"
+        print(f"build {VERSION} : avenant {ours_s:.2f} s, docxtpl seul {bare_s:.2f} s, "
+              f"ratio {ratio:.2f}×{verdict}")
+
+
+if __name__ == "__main__":
+    main()
