@@ -158,7 +158,7 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
                   explain: Callable[[Change], list[str]] | None = None,
                   comments: bool = False) -> tuple[dict[str, bytes], list[Change], int]:
     """Compare two read packages: the output's parts, the changes, the revision count."""
-    from .comments import Commenter
+    from .comments import Commenter, body_anchor
     from .normalize import accept_revisions
     from .ooxml import Revisions
     from .redline import PART_LABELS, Redliner
@@ -184,10 +184,17 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
     if explain is not None:
         for change in changes:
             change.reasons = [str(line) for line in explain(change) or []]
-    if comments and changes:
+    if comments and changes and body is not None:
         commenter = Commenter(redliner.out, revisions)
         for record, change in zip(ordered, changes):
-            commenter.add(record.anchor, change.reasons or [describe(change)])
+            anchor = record.anchor if record.part == "corps" else \
+                body_anchor(body, record.part, record.note)
+            if anchor is None:
+                continue
+            lines = change.reasons or [describe(change)]
+            if record.part != "corps":
+                lines = [f"{change.section} : {lines[0]}", *lines[1:]]
+            commenter.add(anchor, lines)
     return redliner.out.to_parts(), changes, revisions.count
 
 

@@ -42,7 +42,11 @@ class Commenter:
         self.initials = initials.upper() or "AV"
 
     def add(self, anchor: Anchor, lines: list[str]) -> None:
-        """One comment holding ``lines`` (one paragraph each), anchored on ``anchor``."""
+        """One comment holding ``lines`` (one paragraph each), anchored on ``anchor``.
+
+        Anchors must be in the main document: Word and LibreOffice refuse comments in
+        headers, footers and notes (see `body_anchor`).
+        """
         cid = self.rev.new_id()
         comment = etree.SubElement(self.root, w("comment"), {
             ID: cid, AUTHOR: self.rev.author, DATE: self.rev.date, w("initials"): self.initials})
@@ -58,11 +62,19 @@ class Commenter:
         reference = etree.Element(R)
         etree.SubElement(reference, w("commentReference"), {ID: cid})
         _place_start(anchor.start_p, anchor.start, start)
+        if anchor.start is _FIRST:
+            start.addnext(end)
+            end.addnext(reference)
+            return
         _place_end(anchor.end_p, anchor.end, end, reference)
 
 
 def _place_start(p: etree._Element, child: etree._Element | None,
                  marker: etree._Element) -> None:
+    if child is _FIRST:
+        ppr = p.find(PPR)
+        p.insert(p.index(ppr) + 1 if ppr is not None else 0, marker)
+        return
     if child is not None and child.getparent() is p:
         child.addprevious(marker)
         return
@@ -79,4 +91,30 @@ def _place_end(p: etree._Element, child: etree._Element | None, marker: etree._E
     marker.addnext(reference)
 
 
-__all__ = ["Commenter", "COMMENTS_TYPE"]
+__all__ = ["Commenter", "COMMENTS_TYPE", "body_anchor"]
+
+
+def body_anchor(body: etree._Element, part: str, note: str | None) -> Anchor | None:
+    """Where, in the body, to hang the comment of a change made outside it.
+
+    A note's change sits on the note's reference; a header's or footer's at the start of
+    the document.
+    """
+    if note is not None:
+        tag = w("footnoteReference") if part == "notes" else w("endnoteReference")
+        for ref in body.iter(tag):
+            if ref.get(ID) == note:
+                child = ref.getparent()
+                while child.getparent() is not None and child.getparent().tag != P:
+                    child = child.getparent()
+                p = child.getparent()
+                if p is not None:
+                    return Anchor(p, child, p, child)
+    first = next(body.iter(P), None)
+    if first is None:
+        return None
+    return Anchor(first, _FIRST, first, _FIRST)
+
+
+#: A placeholder child meaning "a point at the start of the paragraph".
+_FIRST = etree.Element(w("commentAnchorPoint"))

@@ -100,6 +100,7 @@ class Record:
     new_text: str
     segments: list[tuple[str, str]] = field(default_factory=list)
     section: str = ""
+    note: str | None = None
 
 
 class Output:
@@ -657,7 +658,10 @@ class Redliner:
             _NOTE_EL[kind])} if old_part else {}
         for old_id, new_id in paired:
             if old_id in old_notes and new_id in new_notes:
+                before = len(self.records)
                 self.diff_container(old_notes[old_id], new_notes[new_id])
+                for record in self.records[before:]:
+                    record.note = new_id
         for new_id in inserted:
             note = new_notes.get(new_id)
             if note is not None:
@@ -667,7 +671,8 @@ class Redliner:
                 if paragraphs:
                     text = "\n".join(_plain_text(p) for p in paragraphs)
                     self.records.append(Record("insertion", label, Anchor(
-                        paragraphs[0], None, paragraphs[-1], None), "", text, [("+", text)]))
+                        paragraphs[0], None, paragraphs[-1], None), "", text, [("+", text)],
+                        note=new_id))
         used = {int(i) for i in new_notes if i and i.lstrip("-").isdigit()}
         next_id = max(used | {0}) + 1
         for ref, old_id in deleted:
@@ -687,7 +692,8 @@ class Redliner:
             if paragraphs:
                 text = "\n".join(_plain_text(p) for p in note.findall(P))
                 self.records.append(Record("suppression", label, Anchor(
-                    paragraphs[0], None, paragraphs[-1], None), text, "", [("-", text)]))
+                    paragraphs[0], None, paragraphs[-1], None), text, "", [("-", text)],
+                    note=clone.get(w("id"))))
 
     def _create_notes_part(self, kind: str, old_part: str) -> str:
         name = f"word/{kind}.xml"

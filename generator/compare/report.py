@@ -31,18 +31,33 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def _shorten(text: str, keep: int, where: str) -> str:
-    """Trim a long unchanged stretch around a change, keeping ``keep`` characters on one side.
+    """Trim a long unchanged stretch beside a change, keeping about ``keep`` characters of it.
 
-    >>> _shorten("un deux trois quatre cinq", 6, "end")
-    '…  cinq'
+    ``where`` tells where the stretch stands: ``end`` (before the first change: its end is
+    kept), ``start`` (after the last change) or ``middle`` (both ends kept). Cuts fall between
+    words.
+
+    >>> _shorten("un deux trois quatre cinq six", 9, "end")
+    '… cinq six'
+    >>> _shorten("un deux trois quatre cinq six", 9, "start")
+    'un deux …'
     """
     if len(text) <= 2 * keep + 5:
         return text
+
+    def head(part: str) -> str:
+        cut = part[:keep]
+        return cut[:cut.rfind(" ")] if " " in cut.strip() else cut
+
+    def tail(part: str) -> str:
+        cut = part[-keep:]
+        return cut[cut.find(" ") + 1:] if " " in cut.strip() else cut
+
     if where == "start":
-        return text[:keep] + " …"
+        return head(text) + " …"
     if where == "end":
-        return "… " + text[-keep:]
-    return text[:keep] + " … " + text[-keep:]
+        return "… " + tail(text)
+    return head(text) + " … " + tail(text)
 
 
 def _visible(text: str) -> str:

@@ -54,6 +54,7 @@ _NOTE_REFS = {w("footnoteReference"): "footnotes", w("endnoteReference"): "endno
 class _Walk:
     view: str
     notes: dict[str, list[str]]
+    fields: bool = True
 
 
 def _mark_removed(status: str | None, view: str) -> bool:
@@ -61,10 +62,16 @@ def _mark_removed(status: str | None, view: str) -> bool:
 
 
 def paragraph_text(p: etree._Element, view: str = "plain",
-                   notes: dict[str, list[str]] | None = None) -> str:
-    """The text of one paragraph in a view; note references read ``[note]``."""
+                   notes: dict[str, list[str]] | None = None, fields: bool = True) -> str:
+    """The text of one paragraph in a view; note references read ``[note]``.
+
+    With ``fields=False``, a field's result reads ``[champ]`` (a page number that an
+    application computes again, say).
+    """
     hidden = _HIDDEN[view]
     out: list[str] = []
+    # Complex fields: for each open field, whether its result has started.
+    stack: list[bool] = []
 
     def walk(el: etree._Element) -> None:
         for child in el:
@@ -73,6 +80,22 @@ def paragraph_text(p: etree._Element, view: str = "plain",
                 continue
             if tag in hidden:
                 continue
+            if not fields and tag == w("fldChar"):
+                kind = child.get(w("fldCharType"))
+                if kind == "begin":
+                    stack.append(False)
+                elif kind == "separate" and stack:
+                    stack[-1] = True
+                    out.append("[champ]")
+                elif kind == "end" and stack:
+                    stack.pop()
+                continue
+            if not fields and tag == w("fldSimple"):
+                out.append("[champ]")
+                continue
+            if stack and any(stack):
+                if tag in (T, DEL_TEXT) or tag in _TEXT_OF:
+                    continue
             if tag == T or tag == DEL_TEXT:
                 out.append(child.text or "")
             elif tag in _TEXT_OF:
@@ -91,9 +114,10 @@ def paragraph_text(p: etree._Element, view: str = "plain",
 
 
 def container_paragraphs(container: etree._Element, view: str = "plain",
-                         notes: dict[str, list[str]] | None = None) -> list[str]:
+                         notes: dict[str, list[str]] | None = None,
+                         fields: bool = True) -> list[str]:
     """The paragraphs of a body, cell, header… in a view; a table row reads ``a | b``."""
-    walk = _Walk(view, notes if notes is not None else {})
+    walk = _Walk(view, notes if notes is not None else {}, fields)
     return _blocks(container, walk)
 
 
@@ -103,7 +127,7 @@ def _blocks(container: etree._Element, walk: _Walk) -> list[str]:
     for child in container:
         tag = child.tag
         if tag == P:
-            text = (carry or "") + paragraph_text(child, walk.view, walk.notes)
+            text = (carry or "") + paragraph_text(child, walk.view, walk.notes, walk.fields)
             if _mark_removed(paragraph_mark(child), walk.view):
                 carry = text
                 continue
@@ -147,7 +171,8 @@ def _row_of(tc: etree._Element) -> etree._Element | None:
     return parent
 
 
-def document_views(source: Path | str | Package, view: str = "plain") -> dict[str, list[str]]:
+def document_views(source: Path | str | Package, view: str = "plain",
+                   fields: bool = True) -> dict[str, list[str]]:
     """Every part of a document in a view: ``corps``, ``en-tête 1 default``, ``notes``…
 
     Headers and footers are named by section number and kind; notes are listed in the order
@@ -158,7 +183,7 @@ def document_views(source: Path | str | Package, view: str = "plain") -> dict[st
     root = package.xml(package.main)
     body = root.find(w("body"))
     notes: dict[str, list[str]] = {}
-    result: dict[str, list[str]] = {"corps": container_paragraphs(body, view, notes)
+    result: dict[str, list[str]] = {"corps": container_paragraphs(body, view, notes, fields)
                                     if body is not None else []}
     rels = package.rels(package.main)
     sections = [s for s in root.iter(w("sectPr"))] if body is not None else []
@@ -170,7 +195,7 @@ def document_views(source: Path | str | Package, view: str = "plain") -> dict[st
             if kind is None or rel is None or rel.target not in package.parts:
                 continue
             key = f"{kind} {number} {ref.get(w('type'), 'default')}"
-            result[key] = container_paragraphs(package.xml(rel.target), view)
+            result[key] = container_paragraphs(package.xml(rel.target), view, fields=fields)
     for kind in ("footnotes", "endnotes"):
         part = next((r.target for r in rels.values() if r.type.endswith("/" + kind)), None)
         if part is None or part not in package.parts:
@@ -180,7 +205,7 @@ def document_views(source: Path | str | Package, view: str = "plain") -> dict[st
         texts: list[str] = []
         for note_id in notes.get(kind, []):
             if note_id in by_id:
-                texts.extend(container_paragraphs(by_id[note_id], view))
+                texts.extend(container_paragraphs(by_id[note_id], view, fields=fields))
         result["notes" if kind == "footnotes" else "notes de fin"] = texts
     return result
 
