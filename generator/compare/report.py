@@ -163,6 +163,8 @@ ins, .ins { color: #0a6b2c; background: #e3f7e8; text-decoration: underline;
   text-decoration-thickness: 2px; text-underline-offset: 2px; }
 del, .del { color: #b3141b; background: #fde8e8; text-decoration: line-through;
   text-decoration-thickness: 2px; }
+del + ins { margin-left: .2em; }
+.reasons li::marker { content: "↳ "; }
 .change { border-left: 4px solid #999; padding: .5rem .75rem; margin: 0 0 1rem;
   background: #fafafa; }
 .change.insertion { border-left-color: #0a6b2c; }
