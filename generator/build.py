@@ -72,13 +72,29 @@ def _properties_date(variables: VariableSet) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
+_TRACKED = tuple(qn(f"w:{name}") for name in
+                 ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange"))
+_STORIES = tuple(f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+                 for kind in ("document.main", "header", "footer", "footnotes", "endnotes",
+                              "comments"))
+
+
+def _story_roots(doc: Any) -> list[Any]:
+    """The XML of every part that holds text: body, headers, footers, notes, comments."""
+    from lxml import etree
+
+    return [part.element if hasattr(part, "element") else etree.fromstring(part.blob)
+            for part in doc.part.package.iter_parts() if part.content_type in _STORIES]
+
+
 def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
     """What would make a document unfit to sign (the leftover tags are checked at render)."""
     found = []
-    body = doc.element.body
-    if body.find(".//" + qn("w:ins")) is not None or body.find(".//" + qn("w:del")) is not None:
+    roots = _story_roots(doc)
+    if any(next(root.iter(*_TRACKED), None) is not None for root in roots):
         found.append("le document contient des modifications suivies")
-    if body.find(".//" + qn("w:commentReference")) is not None:
+    if any(next(root.iter(qn("w:commentReference"), qn("w:comment")), None) is not None
+           for root in roots):
         found.append("le document contient des commentaires")
     table_text = ""
     for table in doc.tables:

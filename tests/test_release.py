@@ -66,19 +66,22 @@ def rewrite_zip(path: Path, edits: dict[str, Callable[[bytes], bytes]]) -> None:
             target.writestr(info, edit(data) if edit else data)
 
 
-def edit_body(path: Path, change: Callable[[etree._Element], None]) -> None:
+def edit_story(path: Path, part: str, change: Callable[[etree._Element], None]) -> None:
+    """Change the body of the main document, or the root of a header or footer part."""
     def apply(data: bytes) -> bytes:
         root = etree.fromstring(data)
-        change(root.find(f"{{{W}}}body"))
+        body = root.find(f"{{{W}}}body")
+        change(root if body is None else body)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
-    rewrite_zip(path, {"word/document.xml": apply})
+    rewrite_zip(path, {part: apply})
 
 
 def add_paragraph(xml: str) -> Callable[[etree._Element], None]:
-    """A change that adds a paragraph (WordprocessingML, ``w:`` prefix) before sectPr."""
-    def change(body: etree._Element) -> None:
-        body.insert(len(body) - 1, etree.fromstring(f'<w:p xmlns:w="{W}">{xml}</w:p>'))
+    """A change that adds a paragraph (WordprocessingML, ``w:`` prefix) at the end."""
+    def change(story: etree._Element) -> None:
+        at = len(story) - 1 if story[-1].tag == f"{{{W}}}sectPr" else len(story)
+        story.insert(at, etree.fromstring(f'<w:p xmlns:w="{W}">{xml}</w:p>'))
     return change
 
 
@@ -186,22 +189,30 @@ def test_document_properties_come_from_the_set_not_from_the_template_author(
 
 # --- Release check ------------------------------------------------------------------------------
 
+BODY, FOOTER = "word/document.xml", "word/footer1.xml"
+INSERTION = ('<w:ins w:id="901" w:author="Relecteur" w:date="2024-01-05T10:00:00Z">'
+             "<w:r><w:t>phrase ajoutée</w:t></w:r></w:ins>")
+COMMENTED = ('<w:commentRangeStart w:id="0"/><w:r><w:t>à revoir</w:t></w:r>'
+             '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>')
 RELEASE_FAULTS = {
-    "balise": (add_paragraph("<w:r><w:t>{{ '{' }}{ avenant.numero }}</w:t></w:r>"),
+    "balise": (BODY, add_paragraph("<w:r><w:t>{{ '{' }}{ avenant.numero }}</w:t></w:r>"),
                "balise de modèle restée dans le document : « {{ avenant.numero }} »"),
-    "modification suivie": (
-        add_paragraph('<w:ins w:id="901" w:author="Relecteur" w:date="2024-01-05T10:00:00Z">'
-                      "<w:r><w:t>phrase ajoutée</w:t></w:r></w:ins>"),
-        "le document contient des modifications suivies"),
+    "balise en pied de page": (
+        FOOTER, add_paragraph("<w:r><w:t>{{ '{' }}{ avenant.annee }}</w:t></w:r>"),
+        "balise de modèle restée dans le document : « {{ avenant.annee }} »"),
+    "modification suivie": (BODY, add_paragraph(INSERTION),
+                            "le document contient des modifications suivies"),
     "suppression suivie": (
-        add_paragraph('<w:del w:id="902" w:author="Relecteur" w:date="2024-01-05T10:00:00Z">'
-                      "<w:r><w:delText>phrase ôtée</w:delText></w:r></w:del>"),
+        BODY, add_paragraph('<w:del w:id="902" w:author="Relecteur" '
+                            'w:date="2024-01-05T10:00:00Z"><w:r><w:delText>phrase ôtée'
+                            "</w:delText></w:r></w:del>"),
         "le document contient des modifications suivies"),
-    "commentaire": (
-        add_paragraph('<w:commentRangeStart w:id="0"/><w:r><w:t>à revoir</w:t></w:r>'
-                      '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'),
-        "le document contient des commentaires"),
-    "bloc de signature": (drop_signature_names,
+    "modification suivie en pied de page": (
+        FOOTER, add_paragraph(INSERTION), "le document contient des modifications suivies"),
+    "commentaire": (BODY, add_paragraph(COMMENTED), "le document contient des commentaires"),
+    "commentaire en pied de page": (FOOTER, add_paragraph(COMMENTED),
+                                    "le document contient des commentaires"),
+    "bloc de signature": (BODY, drop_signature_names,
                           "pas de bloc de signature pour Monsieur Franck ROBINE"),
 }
 
@@ -209,8 +220,8 @@ RELEASE_FAULTS = {
 @pytest.mark.parametrize("fault", list(RELEASE_FAULTS))
 def test_the_release_check_refuses_a_document_unfit_to_sign_and_writes_nothing(
         projet: Path, fault: str) -> None:
-    change, message = RELEASE_FAULTS[fault]
-    edit_body(projet / "templates" / TEMPLATE, change)
+    part, change, message = RELEASE_FAULTS[fault]
+    edit_story(projet / "templates" / TEMPLATE, part, change)
     done = build_cli(projet)
     assert done.returncode == 1
     assert done.stderr.startswith(f"erreur : templates/{TEMPLATE}: ")
@@ -220,7 +231,7 @@ def test_the_release_check_refuses_a_document_unfit_to_sign_and_writes_nothing(
 
 
 def test_the_release_check_names_every_signatory_without_a_block(projet: Path) -> None:
-    edit_body(projet / "templates" / TEMPLATE, drop_signature_names)
+    edit_story(projet / "templates" / TEMPLATE, BODY, drop_signature_names)
     done = build_cli(projet)
     assert done.returncode == 1
     for name in ("Franck ROBINE", "François REBSAMEN", "Thierry FALCONNET", "Michel DEUTCH"):
