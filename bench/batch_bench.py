@@ -114,8 +114,8 @@ def main() -> None:
     """Print the median wall time of each side over the lot, and their ratio."""
     sys.path.insert(0, str(REPO))
     from generator.build import load_set
-    from generator.checks import errors
     from generator.context import build_context
+    from generator.errors import AvenantError
     from generator.paths import Project
 
     with tempfile.TemporaryDirectory(prefix="avenant-bench-lot-") as tmp_name:
@@ -127,8 +127,11 @@ def main() -> None:
         bare_dir.mkdir()
         jobs = []
         for dossier, version in items:
-            loaded = load_set(project, dossier, version)  # refuses a set the checks refuse
-            assert not errors(loaded.warnings)
+            try:
+                loaded = load_set(project, dossier, version)  # refuses what checks refuse
+            except AvenantError as exc:
+                print(f"lot : jeu de variables généré refusé par les vérifications :\n{exc}")
+                return
             template = project.template_file(loaded.variables.modele)
             target = bare_dir / f"{dossier}-{version}.docx"
             jobs.append((str(template), str(target), build_context(loaded.variables)))
