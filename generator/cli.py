@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except AvenantError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of our output went away (| head): not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrompu", file=sys.stderr)
         return 130

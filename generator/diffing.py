@@ -7,6 +7,7 @@ changed passages are grouped by article or heading.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -16,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .files import write_atomic
 from .paths import Project, check_name
 
@@ -37,6 +38,26 @@ LABELS = {
     "convention.date_signature": "date de signature de la convention",
 }
 _AMOUNTS = {"financement.etat"}
+_PATTERN_LABELS = [
+    (re.compile(r"^avenants_precedents\[\d+\]\.numero$"), "avenant précédent cité"),
+    (re.compile(r"^avenants_precedents\[\d+\]\.date_signature$"),
+     "date de signature d’un avenant précédent"),
+    (re.compile(r"^visas\[(\d+)\]$"), "visa n° {0}"),
+    (re.compile(r"^effectifs\.(educateurs|mediateurs)\.([\w-]+)$"), "{0} ({1})"),
+    (re.compile(r"^signataires\.([\w-]+)\.(\w+)$"), "signataire {0} : {1}"),
+    (re.compile(r"^arrivees_educateurs\[(\d+)\]$"), "arrivée des éducateurs n° {0}"),
+]
+
+
+def _label(path: str) -> str:
+    """What a reviewer reads for a field: a French label, else the field's dotted path."""
+    if path in LABELS:
+        return LABELS[path]
+    for pattern, label in _PATTERN_LABELS:
+        found = pattern.match(path)
+        if found:
+            return label.format(*found.groups())
+    return path
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,7 @@ def value_changes(old: Any, new: Any) -> list[ValueChange]:
     changes = []
     for name in fields:
         if before.get(name) != after.get(name):
-            changes.append(ValueChange(name, LABELS.get(name, name),
+            changes.append(ValueChange(name, _label(name),
                                        _format(name, before.get(name)),
                                        _format(name, after.get(name))))
     return changes
@@ -130,10 +151,20 @@ def explainer(changes: list[ValueChange]) -> Any:
     return explain
 
 
-def _revision_date() -> dt.datetime:
+def _revision_date(new_document: Path) -> dt.datetime:
+    """The revisions' date: the new document's own date, so that the same inputs give the same
+    redline (SOURCE_DATE_EPOCH overrides it; the clock is the last resort)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    try:
+        import docx
+
+        modified = docx.Document(str(new_document)).core_properties.modified
+    except Exception:  # an unreadable file is reported by compare() itself
+        modified = None
+    if modified is not None:
+        return modified.replace(tzinfo=dt.timezone.utc) if modified.tzinfo is None else modified
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
@@ -177,6 +208,9 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
             title = f"{dossier} : {old_version} → {new_version}"
         elif len(items) == 2:
             old, new = Path(items[0]), Path(items[1])
+            if not old.exists() and items[0] in project.dossiers():
+                raise UsageError(f"diff {items[0]} attend deux versions : "
+                                 f"avenant diff {items[0]} ANCIENNE NOUVELLE")
             default = project.output / f"comparaison-{old.stem}-{new.stem}.docx"
             title = f"{old.name} → {new.name}"
         else:
@@ -185,23 +219,23 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
         if target.suffix.lower() != ".docx":
             raise UsageError(f"le fichier de comparaison doit se terminer par .docx : {target}")
         html_target = target.with_suffix(".html")
-        for path in (target, html_target):
-            if path.exists() and not force:
-                from .errors import OutputError
-
-                raise OutputError("le fichier existe déjà ; rien n’a été modifié (--force le "
-                                  "remplace en gardant l’ancien à côté)",
-                                  path=project.relative(path))
         redline = workdir / "comparaison.docx"
-        comparison = compare(old, new, redline, author=author, date=_revision_date(),
+        comparison = compare(old, new, redline, author=author, date=_revision_date(new),
                              explain=explainer(changes) if changes else None,
                              comments=comments, engine=engine)
+        comparison = dataclasses.replace(
+            comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
+            new=Path(project.relative(new)))
         value_rows = [(c.label, c.old, c.new) for c in changes]
         html = report_html(comparison, value_changes=value_rows, title=title)
-        write_atomic(target, redline.read_bytes(), force=True, label=project.relative(target))
-        write_atomic(html_target, html.encode("utf-8"), force=True,
-                     label=project.relative(html_target))
+        outputs = {target: redline.read_bytes(), html_target: html.encode("utf-8")}
+        for path, data in outputs.items():  # refuse before writing anything
+            if not force and path.exists() and path.read_bytes() != data:
+                raise OutputError("le fichier existe déjà et diffère de la nouvelle comparaison ; "
+                                  "rien n’a été modifié (--force le remplace en gardant "
+                                  "l’ancien à côté)", path=project.relative(path))
+        for path, data in outputs.items():
+            write_atomic(path, data, force=True, label=project.relative(path))
     print(report_text(comparison, value_changes=value_rows))
-    print(project.relative(target))
-    print(project.relative(html_target))
+    print(f"Rapport HTML : {project.relative(html_target)}")
     return 0

@@ -1,0 +1,113 @@
+"""Issue 5 through the CLI: `avenant diff` on two versions of a dossier, and on two files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+
+from generator.compare.views import document_views
+
+from .conftest import DOSSIER, run_cli
+
+
+def _body(path: Path, view: str) -> list[str]:
+    return [p for p in document_views(path, view)["corps"] if p.strip()]
+
+
+def test_diff_of_two_versions_lists_the_values_that_moved(project: Path) -> None:
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    assert "Valeurs modifiées" in report
+    assert "année : 2023 → 2024" in report
+    assert "numéro de l’avenant : 1-2023 → 2-2024" in report
+    assert "Article 11" in report
+    values_at = report.index("Valeurs modifiées")
+    assert values_at < report.index("Article 11"), "values come before the passages"
+    folder = project / "output" / DOSSIER / "2024"
+    assert (folder / "comparaison-2023-2024.docx").is_file()
+    html = (folder / "comparaison-2023-2024.html").read_text(encoding="utf-8")
+    assert 'lang="fr"' in html and "2-2024" in html
+
+
+def test_the_redline_accepts_to_the_new_avenant_and_rejects_to_the_old(project: Path) -> None:
+    assert run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024").returncode == 0
+    out = project / "output" / DOSSIER
+    redline = out / "2024" / "comparaison-2023-2024.docx"
+    assert _body(redline, "accept") == _body(out / "2024" / "avenant-2-2024.docx", "plain")
+    assert _body(redline, "reject") == _body(out / "2023" / "avenant-1-2023.docx", "plain")
+
+
+def test_running_the_same_diff_twice_gives_the_same_files(project: Path) -> None:
+    assert run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024").returncode == 0
+    redline = project / "output" / DOSSIER / "2024" / "comparaison-2023-2024.docx"
+    first = redline.read_bytes()
+    again = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert again.returncode == 0, again.stderr
+    assert redline.read_bytes() == first
+
+
+def test_a_changed_amount_is_explained_in_a_word_comment(project: Path) -> None:
+    path = project / "variables" / DOSSIER / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("etat: 468000", "etat: 480000"),
+                    encoding="utf-8")
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024", "--commentaires",
+                     "--auteur", "Préfecture de la Côte-d’Or")
+    assert result.returncode == 0, result.stderr
+    assert "montant de l’État : 468\u202f000\xa0€ → 480\u202f000\xa0€" in result.stdout
+    redline = project / "output" / DOSSIER / "2024" / "comparaison-2023-2024.docx"
+    with zipfile.ZipFile(redline) as archive:
+        comments = archive.read("word/comments.xml").decode("utf-8")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "montant de l’État" in comments and "480\u202f000" in comments
+    assert 'w:author="Préfecture de la Côte-d’Or"' in body
+
+
+def test_diff_of_two_word_files_writes_where_o_says(project: Path, tmp_path: Path) -> None:
+    old, new = tmp_path / "ancien.docx", tmp_path / "nouveau.docx"
+    for path, text in ((old, "Le montant est de 100 euros."), (new, "Le montant est de 120 euros.")):
+        document = docx.Document()
+        document.add_heading("Article 1 : Montant", level=1)
+        document.add_paragraph(text)
+        document.save(str(path))
+    target = tmp_path / "sortie" / "comparaison.docx"
+    target.parent.mkdir()
+    result = run_cli("--root", str(project), "diff", str(old), str(new), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Article 1 : Montant" in result.stdout
+    assert target.is_file() and target.with_suffix(".html").is_file()
+    assert _body(target, "accept") == ["Article 1 : Montant", "Le montant est de 120 euros."]
+    assert _body(target, "reject") == ["Article 1 : Montant", "Le montant est de 100 euros."]
+
+
+def test_diff_refuses_a_file_that_is_not_word_and_writes_nothing(project: Path,
+                                                                 tmp_path: Path) -> None:
+    bad = tmp_path / "faux.docx"
+    bad.write_text("ceci n’est pas un document Word", encoding="utf-8")
+    good = tmp_path / "vrai.docx"
+    docx.Document().save(str(good))
+    target = tmp_path / "comparaison.docx"
+    result = run_cli("--root", str(project), "diff", str(bad), str(good), "-o", str(target))
+    assert result.returncode == 1
+    assert "faux.docx" in result.stderr and "Traceback" not in result.stderr
+    assert not target.exists() and not target.with_suffix(".html").exists()
+
+
+def test_a_different_existing_comparison_is_kept_without_force(project: Path) -> None:
+    assert run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024").returncode == 0
+    redline = project / "output" / DOSSIER / "2024" / "comparaison-2023-2024.docx"
+    redline.write_bytes(b"annotations du relecteur")
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert result.returncode == 1 and "--force" in result.stderr
+    assert redline.read_bytes() == b"annotations du relecteur"
+    forced = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024", "--force")
+    assert forced.returncode == 0
+    assert redline.with_name(redline.name + ".1").read_bytes() == b"annotations du relecteur"
+
+
+def test_diff_with_a_wrong_number_of_arguments_is_a_usage_error(project: Path) -> None:
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023")
+    assert result.returncode == 1
+    assert "attend deux versions" in result.stderr
