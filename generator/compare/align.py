@@ -31,10 +31,10 @@ _DIFFLIB_LIMIT = 250_000
 def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple]:
     """Opcodes (as difflib's) matching equal keys, in linear time on documents.
 
-    Patience diff: common ends first, then the keys found once on each side anchor the
-    alignment (longest increasing run of them), and the stretches between anchors are
-    matched recursively, by difflib when small. A long document then costs a few milliseconds
-    where difflib alone, on repeated paragraphs, takes seconds.
+    Common ends first; what lies between gets a longest common subsequence when small, else
+    (patience diff) the keys found once on each side anchor the alignment (longest increasing
+    run of them) and the stretches between anchors are matched recursively. A long document
+    then costs a few milliseconds where difflib alone, on repeated paragraphs, takes seconds.
 
     >>> matching_blocks(["a", "b", "c"], ["a", "x", "c"])
     [('equal', 0, 1, 0, 1), ('replace', 1, 2, 1, 2), ('equal', 2, 3, 2, 3)]
@@ -54,7 +54,8 @@ def _patience(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, 
         ahi, bhi = ahi - 1, bhi - 1
         tail.append((ahi, bhi))
     if alo < ahi and blo < bhi:
-        anchors = _unique_anchors(a, alo, ahi, b, blo, bhi)
+        small = (ahi - alo) * (bhi - blo) <= _LCS_LIMIT
+        anchors = [] if small else _unique_anchors(a, alo, ahi, b, blo, bhi)
         if anchors:
             i, j = alo, blo
             for ai, bj in anchors:
@@ -62,12 +63,48 @@ def _patience(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, 
                 pairs.append((ai, bj))
                 i, j = ai + 1, bj + 1
             _patience(a, i, ahi, b, j, bhi, pairs)
+        elif small:
+            pairs.extend(_lcs(a, alo, ahi, b, blo, bhi))
         else:
             matcher = SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
                                       autojunk=(ahi - alo) * (bhi - blo) > _DIFFLIB_LIMIT)
             for i, j, size in matcher.get_matching_blocks():
                 pairs.extend((alo + i + k, blo + j + k) for k in range(size))
     pairs.extend(reversed(tail))
+
+
+#: Stretches up to this size (old × new items) get a longest common subsequence.
+_LCS_LIMIT = 40_000
+
+
+def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
+         bhi: int) -> list[tuple[int, int]]:
+    """The pairs of a longest common subsequence (most blocks kept, fewest changes).
+
+    difflib's longest-block-first heuristic can keep fewer blocks when keys repeat (several
+    "Tableau :" paragraphs, identical tables).
+    """
+    n, m = ahi - alo, bhi - blo
+    lengths = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = lengths[i], lengths[i + 1]
+        key = a[alo + i]
+        for j in range(m - 1, -1, -1):
+            if key == b[blo + j]:
+                row[j] = below[j + 1] + 1
+            else:
+                row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        if a[alo + i] == b[blo + j]:
+            pairs.append((alo + i, blo + j))
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def _unique_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
@@ -353,41 +390,51 @@ def _sentences(atoms: Sequence[AtomLike]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _old_index(ops: list[Op], j: int, at_end: bool) -> int:
-    """The old position that corresponds to new position ``j``."""
+def _valid(ops: list[Op], n_old: int, n_new: int) -> bool:
+    """Whether ops cover both sequences in order, without gap nor overlap."""
+    i = j = 0
     for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal" and j1 <= j <= j2:
-            if j1 < j < j2 or (j == j1 and not at_end) or (j == j2 and at_end):
+        if (i1, j1) != (i, j) or i2 < i1 or j2 < j1 or (tag == "equal" and i2 - i1 != j2 - j1):
+            return False
+        i, j = i2, j2
+    return (i, j) == (n_old, n_new)
+
+
+def _old_at(ops: list[Op], j: int, at_start: bool) -> int:
+    """The old position facing new position ``j`` (a span's start, or its end)."""
+    order = ops if at_start else list(reversed(ops))
+    for tag, i1, i2, j1, j2 in order:
+        if tag == "change" and j1 == j2 == j:
+            return i1 if at_start else i2
+        inside = j1 <= j < j2 if at_start else j1 < j <= j2
+        if inside:
+            if tag == "equal":
                 return i1 + (j - j1)
-        if tag == "change" and j1 <= j <= j2:
-            if j == j1 and not at_end:
-                return i1
-            if j == j2 and at_end:
-                return i2
-    for tag, i1, i2, j1, j2 in ops:
-        if j <= j1:
-            return i1
-    return ops[-1][2] if ops else 0
+            return i1 if at_start else i2
+    return 0 if at_start else (ops[-1][2] if ops else 0)
 
 
 def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
                                   new: Sequence[AtomLike]) -> list[Op]:
     """A sentence changed in several places with few words kept: replace the whole sentence."""
     for start, end in _sentences(new):
-        inside = [op for op in ops if op[3] < end and op[4] > start or
+        inside = [op for op in ops if (op[3] < end and op[4] > start) or
                   (op[3] == op[4] and start <= op[3] < end)]
         if sum(op[0] == "change" for op in inside) < 2:
             continue
         # Keep the sentence's final sign when it is untouched.
-        stop = end
-        if new[end - 1].ends_sentence and _is_equal_at(ops, end - 1):
-            stop = end - 1
-        i_start, i_stop = _old_index(ops, start, False), _old_index(ops, stop, True)
-        clipped = _clip(ops, start, stop)
+        stop = end - 1 if new[end - 1].ends_sentence and _is_equal_at(ops, end - 1) else end
+        lo, hi = start, stop
+        for tag, _, _, j1, j2 in inside:
+            if tag == "change":
+                lo, hi = min(lo, j1), max(hi, j2)
+        clipped = _clip(ops, lo, hi)
         if sum(op[0] == "change" for op in clipped) < 2 or \
                 _equal_share(clipped, old, new) >= 0.5:
             continue
-        ops = _replace_span(ops, i_start, i_stop, start, stop)
+        candidate = _replace_span(ops, _old_at(ops, lo, True), _old_at(ops, hi, False), lo, hi)
+        if _valid(candidate, len(old), len(new)):
+            ops = candidate
     return ops
 
 
@@ -409,19 +456,19 @@ def _clip(ops: list[Op], start: int, stop: int) -> list[Op]:
     return clipped or [("equal", 0, 0, start, start)]
 
 
-def _replace_span(ops: list[Op], i_start: int, i_stop: int, start: int, stop: int) -> list[Op]:
+def _replace_span(ops: list[Op], i_lo: int, i_hi: int, lo: int, hi: int) -> list[Op]:
+    """``ops`` with new span [lo, hi) and old span [i_lo, i_hi) made one change."""
     result: list[Op] = []
     for tag, i1, i2, j1, j2 in ops:
-        if j2 <= start and i2 <= i_start and not (tag == "change" and j1 == j2 == start and
-                                                   i2 > i_start):
+        if tag == "equal":
+            if j1 < lo:
+                cut = min(j2, lo)
+                result.append(("equal", i1, i1 + cut - j1, j1, cut))
+            if j2 > hi:
+                cut = max(j1, hi)
+                result.append(("equal", i1 + cut - j1, i2, cut, j2))
+        elif not (i1 >= i_lo and i2 <= i_hi and j1 >= lo and j2 <= hi):
             result.append((tag, i1, i2, j1, j2))
-        elif j1 >= stop and i1 >= i_stop:
-            result.append((tag, i1, i2, j1, j2))
-        elif tag == "equal":
-            if j1 < start:
-                result.append(("equal", i1, i1 + start - j1, j1, start))
-            if j2 > stop:
-                result.append(("equal", i2 - (j2 - stop), i2, stop, j2))
-    result.append(("change", i_start, i_stop, start, stop))
-    result.sort(key=lambda op: (op[3], op[1], op[0] == "equal"))
+    result.append(("change", i_lo, i_hi, lo, hi))
+    result.sort(key=lambda op: (op[3], op[1], op[2], op[4]))
     return _merge_adjacent(result)

@@ -472,7 +472,10 @@ class Redliner:
                 style = st.get(w("val"), "") if st is not None else ""
             return "p" + style + "\x00" + _text_key(block)
         if block.tag == TBL:
-            return "t\x00" + _text_key(block)
+            # Tables align by their number of columns, so that an edited table is compared
+            # row by row rather than deleted and inserted whole.
+            row = block.find(TR)
+            return f"t{len(row.findall(TC)) if row is not None else 0}"
         return "s\x00" + _text_key(block)
 
     def block_text(self, block: etree._Element) -> str:
