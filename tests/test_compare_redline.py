@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests.test_compare_support import H, Doc, Field, Image, Link, Para, Table, build, split_runs, \
-    xml_of
+from tests.test_compare_support import H, Commented, Doc, Field, Image, Link, Para, Raw, Table, \
+    build, split_runs, xml_of
 
 from generator.compare import compare
 from generator.compare.docxodus import available as docxodus_available
@@ -405,3 +405,49 @@ def test_copies_of_the_inputs_are_untouched(results, tmp_path):
     compare(copy_old, item["new"], tmp_path / "r.docx", date=DATE)
     assert (item["old"].read_bytes(), item["new"].read_bytes()) == before
     assert copy_old.read_bytes() == before[0]
+
+
+def test_a_document_that_already_has_tracked_changes_is_compared_as_accepted(results, tmp_path):
+    item = results["paragraphe inséré"]
+    again = tmp_path / "again.docx"
+    comparison = compare(item["out"], item["new"], again, date=DATE)
+    assert comparison.changes == []
+    assert not revisions(again, "ins") and not revisions(again, "del")
+    back = compare(item["new"], item["out"], tmp_path / "back.docx", date=DATE)
+    assert back.changes == []
+
+
+def test_the_new_documents_comments_are_kept_beside_ours(tmp_path):
+    old = build(Doc(["Premier paragraphe.", "Montant : 468 000 €."]), tmp_path / "a.docx")
+    new = build(Doc([Commented("Premier paragraphe.", "À relire"), "Montant : 480 000 €."]),
+                tmp_path / "b.docx")
+    out = tmp_path / "r.docx"
+    compare(old, new, out, comments=True, date=DATE)
+    comments = xml_of(out, "word/comments.xml")
+    texts = ["".join(c.itertext()) for c in comments.iter(W + "comment")]
+    assert "À relire" in texts and "« 468 000 » → « 480 000 »" in texts
+    ids = [c.get(W + "id") for c in comments.iter(W + "comment")]
+    assert len(ids) == len(set(ids))
+    assert document_views(out, "accept") == document_views(new)
+
+
+SDT = ('<w:sdt><w:sdtPr><w:alias w:val="Montant"/><w:tag w:val="montant"/></w:sdtPr>'
+       '<w:sdtContent><w:p><w:r><w:t>Montant : {} €</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+
+
+def test_content_controls_are_compared_inside_and_kept(tmp_path):
+    old = build(Doc(["Avant.", Raw(SDT.format("468 000")), "Après."]), tmp_path / "a.docx")
+    new = build(Doc(["Avant.", Raw(SDT.format("480 000")), "Après."]), tmp_path / "b.docx")
+    out = tmp_path / "r.docx"
+    (change,) = compare(old, new, out, date=DATE).changes
+    assert change.deleted == ["468 000"] and change.inserted == ["480 000"]
+    root = xml_of(out)
+    (sdt,) = root.iter(W + "sdt")
+    assert sdt.find(f"{W}sdtPr/{W}tag").get(W + "val") == "montant"
+    assert document_views(out, "accept") == document_views(new)
+    assert document_views(out, "reject") == document_views(old)
+
+
+def test_revision_count_is_reported(results):
+    assert results["identiques"]["comparison"].revisions == 0
+    assert results["montant"]["comparison"].revisions == 2

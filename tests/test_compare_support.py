@@ -64,6 +64,21 @@ class Link:
 
 
 @dataclass
+class Raw:
+    """A block given as WordprocessingML (the ``w`` prefix is declared for it)."""
+
+    xml: str
+
+
+@dataclass
+class Commented:
+    """A paragraph carrying a Word comment (python-docx writes it)."""
+
+    text: str
+    comment: str
+
+
+@dataclass
 class Doc:
     """A whole document: blocks, header and footer paragraphs, footnotes by number."""
 
@@ -172,6 +187,13 @@ def build(spec: Doc, path: Path) -> Path:
         elif isinstance(block, Link):
             p = document.add_paragraph(block.text)
             _link(p, block.url, block.label)
+        elif isinstance(block, Raw):
+            element = etree.fromstring(f'<root xmlns:w="{W_NS}">{block.xml}</root>')[0]
+            body = document.element.body
+            body.insert(len(body) - 1, element)
+        elif isinstance(block, Commented):
+            p = document.add_paragraph(block.text)
+            document.add_comment(p.runs, text=block.comment, author="Relecteur", initials="R")
         else:
             raise TypeError(block)
     section = document.sections[0]

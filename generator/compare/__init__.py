@@ -195,7 +195,14 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
             if record.part != "corps":
                 lines = [f"{change.section} : {lines[0]}", *lines[1:]]
             commenter.add(anchor, lines)
-    return redliner.out.to_parts(), changes, revisions.count
+    return redliner.out.to_parts(), changes, _count_revisions(redliner.out.trees.values())
+
+
+def _count_revisions(roots) -> int:
+    """How many revision marks (insertions, deletions, formatting changes) the output holds."""
+    from .ooxml import DEL, INS, PPR_CHANGE, RPR_CHANGE
+
+    return sum(1 for root in roots for _ in root.iter(INS, DEL, RPR_CHANGE, PPR_CHANGE))
 
 
 _TEXT_PART_TYPES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml",
