@@ -273,7 +273,7 @@ def _wording(v: VariableSet, r: _Report) -> None:
     if not found_law:
         r.warn(("visas",), f"aucun visa de la « Loi de finances initiale pour "
                f"{v.avenant.annee} » : à confirmer")
-    for where, text in _texts(v.model_dump(), ()):
+    for where, text in _texts(v.as_dict(), ()):
         relative = _RELATIVE_DATE.search(text)
         if relative:
             r.add(where, f"date relative (« {relative.group(0)} ») : écrivez la date complète, "

@@ -7,6 +7,7 @@ imports (docxtpl, lxml, pydantic) happen inside the commands, so ``--help`` star
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -151,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``avenant`` command."""
     parser = _parser()
     args = parser.parse_args(argv)
+    # This process is ours: pydantic need not scan installed packages for plugins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from .errors import AvenantError
 
     try:

@@ -103,7 +103,7 @@ def _values(variables: Any) -> dict[str, Any]:
     from .context import build_context
 
     out: dict[str, Any] = {}
-    _flatten(variables.model_dump(), "", out)
+    _flatten(variables.as_dict(), "", out)
     context = build_context(variables)
     out["avenant.numero"] = context["avenant"]["numero"]
     out["avenant.nombre_de_mois"] = context["avenant"]["nombre_de_mois"]

@@ -1,28 +1,22 @@
 """Reading a variable set from YAML: safe, strict, and every error placed at its line.
 
-The YAML is read twice, cheaply: first as an event stream (to refuse tags that would build
-objects and alias bombs before anything is built), then as a round-trip tree, whose nodes
-remember their line numbers, so that a schema error can name ``file:line: field.path``.
+A well-formed set is read once by libyaml's C parser into nodes that know their lines. Anything
+unusual (a syntax error, a tag, an alias, a duplicate key) takes the careful road: the YAML is
+read as an event stream (to refuse tags that would build objects and alias bombs before
+anything is built), then as a round-trip tree, whose nodes remember their line numbers, so that
+every error can name ``file:line: field.path``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    MappingStartEvent,
-    ScalarEvent,
-)
+import msgspec
 
 from .errors import InvalidVariables, Problem, VariablesError
 from .model import VariableSet
@@ -34,28 +28,22 @@ MAX_DEPTH = 50
 
 Loc = tuple[str | int, ...]
 
-_MESSAGES = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "clé inconnue (faute de frappe ?)",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "string_type": "texte attendu",
-    "bool_type": "true ou false attendu",
-    "date_type": "date attendue, au format AAAA-MM-JJ",
-    "date_parsing": "date attendue, au format AAAA-MM-JJ",
-    "date_from_datetime_inexact": "date attendue, sans heure",
-    "list_type": "liste attendue",
-    "dict_type": "section attendue (clé: valeur)",
-    "model_type": "section attendue (clé: valeur)",
-    "model_attributes_type": "section attendue (clé: valeur)",
-    "string_too_short": "texte vide",
-    "none_required": "doit être vide",
+_TYPE_NAMES = {
+    "int": "nombre entier attendu",
+    "str": "texte attendu",
+    "bool": "true ou false attendu",
+    "date": "date attendue, au format AAAA-MM-JJ",
+    "array": "liste attendue",
+    "object": "section attendue (clé: valeur)",
+    "null": "doit être vide",
+    "float": "nombre attendu",
 }
-
 
 _PATTERNS = {
     r"^[a-z0-9][a-z0-9-]*$": "identifiant attendu : minuscules sans accent, chiffres et « - »",
     r"^\d+-\d{4}$": "numéro attendu sous la forme rang-année (par exemple 1-2023)",
+    r"\S": "texte vide",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*\.docx$": "nom de fichier .docx attendu (sans chemin)",
 }
 
 
@@ -68,23 +56,30 @@ def _shown(value: Any) -> str:
     return f" (valeur : {value!r})"
 
 
-def _french(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    shown = _shown(error.get("input"))
-    if kind == "greater_than_equal":
-        return f"doit être supérieur ou égal à {ctx.get('ge')}{shown}"
-    if kind == "greater_than":
-        return f"doit être strictement supérieur à {ctx.get('gt')}{shown}"
-    if kind == "less_than_equal":
-        return f"doit être inférieur ou égal à {ctx.get('le')}{shown}"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
-        return f"valeur attendue : {expected}{shown}"
-    if kind == "string_pattern_mismatch":
-        return _PATTERNS.get(str(ctx.get("pattern")), "forme invalide") + shown
-    if kind in _MESSAGES:
-        return _MESSAGES[kind] + ("" if kind == "missing" else shown)
+def _french(message: str, value: Any, expected: tuple[Any, ...] = ()) -> str:
+    """A French message for one of msgspec's validation messages about ``value``."""
+    message = message.split(" - at `")[0]
+    shown = _shown(value)
+    found = re.match(r"Expected `\w+` (>=|>|<=|<) (\S+)", message)
+    if found and found.group(1) == ">=" and found.group(2) == "1":
+        return f"doit être strictement supérieur à 0{shown}"
+    if found:
+        words = {">=": "supérieur ou égal à", ">": "strictement supérieur à",
+                 "<=": "inférieur ou égal à", "<": "strictement inférieur à"}[found.group(1)]
+        return f"doit être {words} {found.group(2)}{shown}"
+    found = re.match(r"Expected `str` matching regex '(.*)'$", message)
+    if found:
+        return _PATTERNS.get(found.group(1), "forme invalide") + shown
+    if message.startswith("Invalid enum value"):
+        choices = " ou ".join(repr(choice) for choice in expected)
+        return f"valeur attendue : {choices}{shown}"
+    if message.startswith("Invalid RFC3339"):
+        return _TYPE_NAMES["date"] + shown
+    found = re.match(r"Expected `([\w]+)[^`]*`, got `(\w+)`", message)
+    if found:
+        if found.group(1) == "date" and found.group(2) == "datetime":
+            return "date attendue, sans heure" + shown
+        return _TYPE_NAMES.get(found.group(1), "valeur invalide") + shown
     return f"valeur invalide{shown}"
 
 
@@ -137,195 +132,98 @@ def _dotted(loc: Loc) -> str:
     return out
 
 
-@dataclass
-class _Frame:
-    """An open mapping or sequence while walking the event stream."""
-
-    mapping: bool
-    anchor: str | None
-    line: int
-    key: str | None = None
-    expecting_key: bool = True
-    index: int = -1
-    keys: set[str] = field(default_factory=set)
-    size: int = 1
+_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_INT_12 = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT_12 = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_BOOL_12 = {"true", "false"}
 
 
-def _loc(frames: list[_Frame]) -> Loc:
-    loc: list[str | int] = []
-    for frame in frames:
-        if frame.mapping and frame.key is not None:
-            loc.append(frame.key)
-        elif not frame.mapping and frame.index >= 0:
-            loc.append(frame.index)
-    return tuple(loc)
+class _Unusual(Exception):
+    """The fast reader met something it leaves to the careful one (and its messages)."""
 
 
-def _shown_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+def _fast_tree(text: str) -> tuple[dict[str, Any], dict[Loc, int]] | None:
+    """Read a well-formed set with libyaml's C parser, or return None to take the slow road.
 
-
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-class _Screen:
-    """Walk the YAML events once, tracking the field path, and refuse what must never load.
-
-    Refused: explicit tags (``!!python/object…`` would build objects), duplicate keys, dates
-    that do not exist, alias bombs (the size with every alias expanded is counted as the
-    events go by, so a billion laughs stops after a few thousand nodes), deep nesting.
+    Only the common case is handled here: any syntax error, tag, alias, duplicate key, odd
+    scalar or deep nesting sends the file to :func:`_screen_events` and the round-trip reader,
+    whose errors name the line and field. Scalars are resolved as YAML 1.2 resolves them (as
+    the round-trip reader does): ``on`` or ``012`` stay text.
     """
+    try:
+        import yaml
+        loader_class = yaml.CSafeLoader
+    except (ImportError, AttributeError):
+        return None
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    lines: dict[Loc, int] = {}
+    seen: set[int] = set()
+    constructor = yaml.SafeLoader("")
 
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.frames: list[_Frame] = []
-        self.anchors: dict[str, int] = {}
-        self.aliases = 0
-        self.total = 0
-        self.loc: Loc = ()
-        self.line: int | None = None
-
-    def error(self, message: str, line: int | None = None) -> VariablesError:
-        return VariablesError(message, path=self.label, line=line or self.line,
-                              field=_dotted(self.loc) or None)
-
-    def _grow(self, size: int) -> None:
-        if self.frames:
-            self.frames[-1].size += size
-        self.total += size
-        if self.total > MAX_NODES:
-            raise self.error(
-                f"fichier refusé : plus de {MAX_NODES} valeurs une fois les alias YAML "
-                "développés (bombe d’alias ?)")
-
-    def _place(self, event: Any) -> bool:
-        """Advance the path for a node about to start; True when the node is a mapping key."""
-        self.line = event.start_mark.line + 1
-        is_key = False
-        if self.frames:
-            top = self.frames[-1]
-            if top.mapping:
-                if top.expecting_key:
-                    is_key = True
-                    top.key = str(event.value) if isinstance(event, ScalarEvent) else "?"
-                    top.expecting_key = False
-                else:
-                    top.expecting_key = True
-            else:
-                top.index += 1
-        self.loc = _loc(self.frames)
-        if is_key and self.frames[-1].key in self.frames[-1].keys:
-            raise self.error("clé en double : chaque clé ne peut figurer qu’une fois par section")
-        if is_key and self.frames[-1].key is not None:
-            self.frames[-1].keys.add(self.frames[-1].key)
-        return is_key
-
-    def feed(self, event: Any) -> None:
-        """Check one event."""
-        if isinstance(event, ScalarEvent | AliasEvent | CollectionStartEvent):
-            is_key = self._place(event)
-            tag = getattr(event, "tag", None)
-            if tag and not isinstance(event, AliasEvent):
-                raise self.error(
-                    f"étiquette YAML refusée ({_shown_tag(tag)}) : un jeu de variables ne "
-                    "contient que des textes, des nombres, des dates, des listes et des sections")
-            if isinstance(event, AliasEvent):
-                self.aliases += 1
-                if self.aliases > MAX_ALIASES:
-                    raise self.error(f"trop d’alias YAML (plus de {MAX_ALIASES}) : fichier refusé")
-                if event.anchor not in self.anchors:
-                    raise self.error(f"alias YAML inconnu ou récursif : *{event.anchor}")
-                self._grow(self.anchors[event.anchor])
-            elif isinstance(event, ScalarEvent):
-                if not is_key and event.style is None:
-                    self._check_date(event.value)
-                if event.anchor:
-                    self.anchors[event.anchor] = 1
-                self._grow(1)
-            else:
-                if len(self.frames) >= MAX_DEPTH:
-                    raise self.error(f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")
-                self.frames.append(_Frame(mapping=isinstance(event, MappingStartEvent),
-                                          anchor=event.anchor, line=self.line or 1))
-                self.total += 1
-        elif isinstance(event, CollectionEndEvent) and self.frames:
-            done = self.frames.pop()
-            if done.anchor:
-                self.anchors[done.anchor] = done.size
-            if self.frames:
-                self.frames[-1].size += done.size
-
-    def _check_date(self, value: str) -> None:
-        match = _DATE.match(value)
-        if match:
+    def scalar(node: Any) -> Any:
+        tag, value = node.tag, node.value
+        if node.style or tag == "tag:yaml.org,2002:str":
+            return value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            if value.lower() not in _BOOL_12:
+                return value
+            return value.lower() == "true"
+        if tag == "tag:yaml.org,2002:int":
+            return int(value) if _INT_12.match(value) else value
+        if tag == "tag:yaml.org,2002:float":
+            return float(value) if _FLOAT_12.match(value) else value
+        if tag == "tag:yaml.org,2002:timestamp":
             try:
-                dt.date(*(int(part) for part in match.groups()))
+                return constructor.construct_yaml_timestamp(node)
             except ValueError:
-                raise self.error(f"date impossible : {value} (AAAA-MM-JJ, jour et mois "
-                                 "existants)") from None
+                raise _Unusual from None
+        raise _Unusual
 
+    def walk(node: Any, loc: Loc, depth: int) -> Any:
+        if id(node) in seen or node.tag not in _SAFE_TAGS or depth > MAX_DEPTH:
+            raise _Unusual  # an alias (shared node), a tag, or too deep
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                lines[(*loc, index)] = child.start_mark.line + 1
+                items.append(walk(child, (*loc, index), depth + 1))
+            return items
+        out: dict[str, Any] = {}
+        for key_node, child in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or id(key_node) in seen:
+                raise _Unusual
+            seen.add(id(key_node))
+            key = str(key_node.value)
+            if key in out or key_node.tag not in _SAFE_TAGS:
+                raise _Unusual
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            out[key] = walk(child, (*loc, key), depth + 1)
+        return out
 
-# The YAML parser's messages, in French (matched on the start of the English text).
-_SYNTAX = [
-    ("expected ',' or ']'", "liste entre crochets mal fermée : « , » ou « ] » attendu"),
-    ("expected ',' or '}'", "section entre accolades mal fermée : « , » ou « } » attendu"),
-    ("expected <block end>", "indentation incohérente (ou élément de liste « - » mal placé)"),
-    ("mapping values are not allowed", "« : » inattendu ; mettez la valeur entre guillemets "
-     "si elle contient « : »"),
-    ("could not find expected ':'", "« : » attendu après la clé"),
-    ("found character '\\t'", "tabulation interdite : indentez avec des espaces"),
-    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non "
-     "fermé ?)"),
-    ("found undefined alias", "alias YAML inconnu"),
-    ("found unknown escape character", "séquence d’échappement inconnue entre guillemets"),
-    ("expected a single document", "un seul document YAML par fichier"),
-    ("but found another document", "un seul document YAML par fichier"),
-    ("found character", "caractère interdit à cet endroit"),
-    ("found a tab character", "tabulation interdite : indentez avec des espaces"),
-]
-
-
-def _syntax_message(exc: MarkedYAMLError) -> str:
-    english = str(exc.problem or exc.context or "")
-    opened = ""
-    context, start_mark, mark = str(exc.context or ""), exc.context_mark, exc.problem_mark
-    if (("flow" in context or "quoted" in context) and start_mark is not None
-            and mark is not None and start_mark.line != mark.line):
-        opened = f" (ouverte ligne {start_mark.line + 1})"
-    for start, french in _SYNTAX:
-        if english.startswith(start):
-            return f"erreur de syntaxe YAML : {french}{opened}"
-    return f"erreur de syntaxe YAML (message de l’analyseur : {english}){opened}"
-
-
-def _screen_events(text: str, label: str) -> None:
-    """Refuse explicit tags, alias bombs and syntax errors before anything is constructed."""
-    screen = _Screen(label)
     try:
-        for event in YAML(typ="safe").parse(text):
-            screen.feed(event)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise VariablesError(_syntax_message(exc), path=label,
-                             line=mark.line + 1 if mark else screen.line,
-                             field=_dotted(screen.loc) or None) from None
-    except YAMLError as exc:
-        raise VariablesError(f"YAML illisible ({exc})", path=label) from None
+        return walk(root, (), 0), lines
+    except (_Unusual, RecursionError):
+        return None
 
 
-def _field_at(text: str, line: int) -> str | None:
-    """The field path of the last node that starts on or before ``line``, as well as can be."""
-    screen = _Screen("")
-    found: Loc = ()
-    try:
-        for event in YAML(typ="safe").parse(text):
-            if event.start_mark.line + 1 > line:
-                break
-            screen.feed(event)
-            found = screen.loc
-    except (YAMLError, VariablesError):
-        pass
-    return _dotted(found) or None
+def _utf8_field(raw: bytes, line: int) -> str | None:
+    from .yaml_careful import _field_at
+
+    return _field_at(raw.decode("utf-8", errors="replace"), line)
 
 
 def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dict[Loc, int]]:
@@ -347,22 +245,14 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
         raise VariablesError(
             f"le fichier n’est pas en UTF-8 (octet 0x{byte}) : enregistrez-le en UTF-8",
             path=label, line=line,
-            field=_field_at(raw.decode("utf-8", errors="replace"), line)) from None
-    _screen_events(text, label)
-    try:
-        tree = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark else None
-        raise VariablesError(_syntax_message(exc), path=label, line=where,
-                             field=_field_at(text, where) if where else None) from None
-    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise VariablesError(f"YAML illisible ({exc})", path=label) from None
-    if not isinstance(tree, dict):
-        raise VariablesError("le fichier doit contenir des sections (clé: valeur)", path=label,
-                             line=1)
-    lines: dict[Loc, int] = {}
-    return _plain(tree, (), lines), lines
+            field=_utf8_field(raw, line)) from None
+    fast = _fast_tree(text)
+    if fast is not None:
+        return fast
+    from .yaml_careful import careful_tree
+
+    return careful_tree(text, label)
+
 
 
 def _refuse_template_syntax(data: Any, loc: Loc, lines: dict[Loc, int], label: str,
@@ -380,22 +270,103 @@ def _refuse_template_syntax(data: Any, loc: Loc, lines: dict[Loc, int], label: s
             f"{data!r}", path=label, line=_line_of(loc, lines), field=_dotted(loc)))
 
 
+_CACHE: dict[tuple[str, str, int, int], tuple[VariableSet, dict[Loc, int]]] = {}
+
+
 def load(path: Path, label: str | None = None) -> tuple[VariableSet, dict[Loc, int]]:
-    """Load and validate a variable set; every problem of the file is reported at once."""
+    """Load and validate a variable set; every problem of the file is reported at once.
+
+    A valid set is kept for the life of the process, keyed by its path, size and modification
+    time (the model is frozen): a batch reads each earlier version once, not once per build.
+    """
     label = label or str(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), label, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    result = _load(path, label)
+    if key is not None:
+        _CACHE[key] = result
+    return result
+
+
+def _literal_choices(kind: Any) -> tuple[Any, ...]:
+    for arg in (kind, *typing.get_args(kind)):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return ()
+
+
+def _collect(value: Any, kind: Any, loc: Loc, out: list[tuple[Loc, str]]) -> None:
+    """Every validation error of ``value`` against ``kind``, each at its own field.
+
+    msgspec stops at the first error; walking the type section by section finds them all.
+    """
+    origin = typing.get_origin(kind)
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        if not isinstance(value, dict):
+            out.append((loc, _TYPE_NAMES["object"] + _shown(value)))
+            return
+        fields = msgspec.structs.fields(kind)
+        names = {f.encode_name for f in fields}
+        for item in fields:
+            if item.encode_name not in value:
+                if item.required:
+                    out.append(((*loc, item.encode_name), "champ obligatoire manquant"))
+                continue
+            _collect(value[item.encode_name], item.type, (*loc, item.encode_name), out)
+        for key in value:
+            if key not in names:
+                out.append(((*loc, str(key)), "clé inconnue (faute de frappe ?)"))
+        return
+    if origin is list and isinstance(value, list):
+        (item_kind,) = typing.get_args(kind)
+        for index, item in enumerate(value):
+            _collect(item, item_kind, (*loc, index), out)
+        return
+    if origin is dict and isinstance(value, dict):
+        key_kind, item_kind = typing.get_args(kind)
+        for key, item in value.items():
+            try:
+                msgspec.convert(key, key_kind, strict=True)
+            except msgspec.ValidationError as exc:
+                out.append(((*loc, str(key)), f"clé invalide : {_french(str(exc), key)}"))
+                continue
+            _collect(item, item_kind, (*loc, str(key)), out)
+        return
+    if origin in (typing.Union, types.UnionType) and value is not None:
+        structs = [a for a in typing.get_args(kind)
+                   if isinstance(a, type) and issubclass(a, msgspec.Struct)]
+        if structs:
+            _collect(value, structs[0], loc, out)
+            return
+    try:
+        msgspec.convert(value, kind, strict=True)
+    except msgspec.ValidationError as exc:
+        out.append((loc, _french(str(exc), value, _literal_choices(kind))))
+
+
+def _load(path: Path, label: str) -> tuple[VariableSet, dict[Loc, int]]:
     data, lines = read_tree(path, label)
     problems: list[Problem] = []
     _refuse_template_syntax(data, (), lines, label, problems)
     try:
-        model = VariableSet.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            message = _french(dict(error))
-            if loc and loc[-1] == "[key]":
-                loc, message = loc[:-1], f"clé invalide : {message}"
-            problems.append(Problem(message, path=label,
-                                    line=_line_of(loc, lines) or 1, field=_dotted(loc)))
+        model = msgspec.convert(data, VariableSet, strict=True)
+    except msgspec.ValidationError:
+        found: list[tuple[Loc, str]] = []
+        _collect(data, VariableSet, (), found)
+        if not found:  # msgspec saw something the walk did not: say it as msgspec did
+            try:
+                msgspec.convert(data, VariableSet, strict=True)
+            except msgspec.ValidationError as exc:
+                found.append(((), _french(str(exc), None)))
+        for loc, message in found:
+            problems.append(Problem(message, path=label, line=_line_of(loc, lines) or 1,
+                                    field=_dotted(loc) or None))
+        problems.sort(key=lambda p: p.line or 0)
         raise InvalidVariables(label, problems) from None
     if problems:
         raise InvalidVariables(label, problems)

@@ -10,32 +10,41 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from typing import Any
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
-Count = Annotated[int, Field(ge=0)]
-Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+import msgspec
+from msgspec import Meta, Struct
+
+NOT_BLANK = r"\S"
+Text = Annotated[str, Meta(pattern=NOT_BLANK)]
+OptionalText = str
+Count = Annotated[int, Meta(ge=0)]
+Ident = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Civilite = Literal["Monsieur", "Madame"]
 Fonction = Literal["prefet", "president", "maire", "directeur"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class _Model(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """Base of every section: unknown keys are errors, instances are immutable."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The section as plain data (dates stay dates)."""
+        data: dict[str, Any] = msgspec.to_builtins(self, builtin_types=(dt.date, dt.datetime))
+        return data
 
 
-class Periode(_Model):
+class Periode(_Model, kw_only=True):
     """The period the avenant covers (whole months)."""
 
     debut: dt.date
     fin: dt.date
 
 
-class Avenant(_Model):
+class Avenant(_Model, kw_only=True):
     """The avenant itself: rank within the convention, year, period, place and date of signing."""
 
-    rang: Annotated[int, Field(ge=1)]
-    annee: Annotated[int, Field(ge=2000, le=2100)]
+    rang: Annotated[int, Meta(ge=1)]
+    annee: Annotated[int, Meta(ge=2000, le=2100)]
     periode: Periode
     lieu_signature: Text
     date_signature: dt.date | None = None
@@ -46,7 +55,7 @@ class Avenant(_Model):
         return f"{self.rang}-{self.annee}"
 
 
-class Convention(_Model):
+class Convention(_Model, kw_only=True):
     """The convention the avenant amends."""
 
     objet: Text
@@ -55,14 +64,14 @@ class Convention(_Model):
     date_signature: dt.date
 
 
-class AvenantPrecedent(_Model):
+class AvenantPrecedent(_Model, kw_only=True):
     """An earlier avenant to the same convention, cited in the visas."""
 
-    numero: Annotated[str, StringConstraints(pattern=r"^\d+-\d{4}$")]
+    numero: Annotated[str, Meta(pattern=r"^\d+-\d{4}$")]
     date_signature: dt.date | None = None
 
 
-class Commune(_Model):
+class Commune(_Model, kw_only=True):
     """A commune of the bataillon, with the words the text uses for it."""
 
     nom: Text
@@ -72,7 +81,7 @@ class Commune(_Model):
     dispositif_entre_guillemets: bool = True
 
 
-class Effectifs(_Model):
+class Effectifs(_Model, kw_only=True):
     """Headcounts per role and per commune.
 
     A role may also carry a typed ``total`` (and the whole set a typed ``total``): they are
@@ -84,14 +93,14 @@ class Effectifs(_Model):
     total: Count | None = None
 
 
-class Repartition(_Model):
+class Repartition(_Model, kw_only=True):
     """How one commune's mediators split between school and youth mediation."""
 
     scolaires: Count
     jeunesse: Count
 
 
-class Mediation(_Model):
+class Mediation(_Model, kw_only=True):
     """The mediation article of one commune."""
 
     recrutement: Literal["certain", "eventuel"]
@@ -101,26 +110,26 @@ class Mediation(_Model):
     missions: list[Text] = []
 
 
-class Financement(_Model):
+class Financement(_Model, kw_only=True):
     """Amounts in euros (integers: cents are not used in this scheme)."""
 
-    etat: Annotated[int, Field(gt=0)]
+    etat: Annotated[int, Meta(gt=0)]
 
 
-class Metropole(_Model):
+class Metropole(_Model, kw_only=True):
     """The intercommunal body."""
 
     nom: Text
     deliberation: Text
 
 
-class Association(_Model):
+class Association(_Model, kw_only=True):
     """The association that employs the professionals."""
 
     nom: Text
 
 
-class Signataire(_Model):
+class Signataire(_Model, kw_only=True):
     """A person who signs; titles agree with the civilité."""
 
     civilite: Civilite
@@ -128,7 +137,7 @@ class Signataire(_Model):
     nom: Text
 
 
-class Partie(_Model):
+class Partie(_Model, kw_only=True):
     """A party to the avenant, represented by a signataire acting in a fonction."""
 
     id: Ident
@@ -141,7 +150,7 @@ class Partie(_Model):
     ressort_comite: OptionalText | None = None
 
 
-class MembreComite(_Model):
+class MembreComite(_Model, kw_only=True):
     """A member of the steering committee: a party (by id) or another office holder."""
 
     partie: Ident | None = None
@@ -150,11 +159,9 @@ class MembreComite(_Model):
     ressort: Text | None = None
 
 
-class VariableSet(_Model):
+class VariableSet(_Model, kw_only=True):
     """One variable set: everything that varies by year or place in an avenant."""
 
-    modele: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.docx$")] = (
-        "avenant-bataillon-prevention.docx")
     avenant: Avenant
     convention: Convention
     avenants_precedents: list[AvenantPrecedent] = []
@@ -169,3 +176,5 @@ class VariableSet(_Model):
     signataires: dict[Ident, Signataire]
     parties: list[Partie]
     comite_pilotage: list[MembreComite]
+    modele: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.docx$")] = (
+        "avenant-bataillon-prevention.docx")

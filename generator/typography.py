@@ -72,6 +72,11 @@ def fix_text(s: str) -> str:
     return "".join(char for _, char in _edits(s))
 
 
+# Only next to these may a missing space be inserted (see _due): the others are skipped fast.
+_NEEDS_SPACE_BEFORE = frozenset(_HIGH) | {":", "%", "€", "»"}
+_NEEDS_SPACE_AFTER = frozenset("«°")
+
+
 def _edits(s: str) -> list[_Edit]:
     """Return the fixed text of ``s`` as edits that say where each character comes from."""
     chars = _fix_signs(s)
@@ -93,7 +98,8 @@ def _edits(s: str) -> list[_Edit]:
                 edits.append((kept, new))
             i = j
         else:
-            if i > 0 and chars[i - 1] not in SPACES:
+            if i > 0 and chars[i - 1] not in SPACES and (
+                    chars[i] in _NEEDS_SPACE_BEFORE or chars[i - 1] in _NEEDS_SPACE_AFTER):
                 inserted = _gap(chars, i, i)
                 if inserted:
                     edits.append((None, inserted))

@@ -12,7 +12,9 @@ from generator.french import (
     annee,
     capitalise,
     date_fr,
+    de,
     en_lettres,
+    la,
     liste,
     mois_annee,
     montant,
@@ -335,6 +337,8 @@ def test_it_capitalises_the_first_letter_keeping_its_accent(text, expected):
 
 def test_filters_name_every_formatter_in_french():
     assert FILTERS == {
+        "de": de,
+        "la": la,
         "montant": montant,
         "montant_en_lettres": montant_en_lettres,
         "nombre": nombre,
@@ -375,3 +379,14 @@ def test_every_filter_and_public_name_is_exported():
     assert {function.__name__ for function in FILTERS.values()} <= set(french.__all__)
     for name in french.__all__:
         assert hasattr(french, name)
+
+
+@pytest.mark.parametrize(("name", "with_de", "with_la"), [
+    ("Dijon Métropole", "de Dijon Métropole", "la Dijon Métropole"),
+    ("Aurelle Métropole", "d’Aurelle Métropole", "l’Aurelle Métropole"),
+    ("Association Horizon", "d’Association Horizon", "l’Association Horizon"),
+    ("Hôtel de ville", "d’Hôtel de ville", "l’Hôtel de ville"),
+])
+def test_it_elides_de_and_la_before_a_vowel_or_a_mute_h(name, with_de, with_la):
+    assert de(name) == with_de
+    assert la(name) == with_la

@@ -114,8 +114,8 @@ def test_the_number_year_and_period_move_on_and_the_prior_avenant_is_cited(
 
 def test_everything_else_is_carried_over_unchanged(project: Path) -> None:
     drafted = new(DOSSIER, "2024", root=_without_2024(project))
-    before = load(_set(ROOT, DOSSIER, "2023"))[0].model_dump()
-    after = load(drafted.path)[0].model_dump()
+    before = load(_set(ROOT, DOSSIER, "2023"))[0].as_dict()
+    after = load(drafted.path)[0].as_dict()
     assert {k: v for k, v in after.items() if k not in CHANGED} == {
         k: v for k, v in before.items() if k not in CHANGED}
     assert {k: v for k, v in after["avenant"].items() if k not in {
@@ -125,8 +125,8 @@ def test_everything_else_is_carried_over_unchanged(project: Path) -> None:
 
 
 def test_the_shipped_2024_set_is_the_2023_set_carried_over(project: Path) -> None:
-    shipped = load(_set(ROOT, DOSSIER, "2024"))[0].model_dump()
-    drafted = load(new(DOSSIER, "2024", root=_without_2024(project)).path)[0].model_dump()
+    shipped = load(_set(ROOT, DOSSIER, "2024"))[0].as_dict()
+    drafted = load(new(DOSSIER, "2024", root=_without_2024(project)).path)[0].as_dict()
     assert shipped == drafted
     assert "BROUILLON préparé par avenant new à partir de 2023 : à relire" in (
         _set(ROOT, DOSSIER, "2024").read_text(encoding="utf-8").splitlines()[0])

@@ -1,0 +1,237 @@
+"""The careful road for YAML that is not plainly well formed: every problem placed exactly.
+
+:func:`careful_tree` walks the event stream once to refuse what must never load (tags that
+would build objects, alias bombs, duplicate keys, impossible dates), with the field path of
+each event, then reads the round-trip tree whose nodes remember their lines. It is slower than
+libyaml's reader in :mod:`generator.loader`, and is only taken when that one gives up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+)
+
+from .errors import VariablesError
+from .loader import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Loc, _dotted, _plain
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence while walking the event stream."""
+
+    mapping: bool
+    anchor: str | None
+    line: int
+    key: str | None = None
+    expecting_key: bool = True
+    index: int = -1
+    keys: set[str] = field(default_factory=set)
+    size: int = 1
+
+
+def _loc(frames: list[_Frame]) -> Loc:
+    loc: list[str | int] = []
+    for frame in frames:
+        if frame.mapping and frame.key is not None:
+            loc.append(frame.key)
+        elif not frame.mapping and frame.index >= 0:
+            loc.append(frame.index)
+    return tuple(loc)
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class _Screen:
+    """Walk the YAML events once, tracking the field path, and refuse what must never load.
+
+    Refused: explicit tags (``!!python/object…`` would build objects), duplicate keys, dates
+    that do not exist, alias bombs (the size with every alias expanded is counted as the
+    events go by, so a billion laughs stops after a few thousand nodes), deep nesting.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.frames: list[_Frame] = []
+        self.anchors: dict[str, int] = {}
+        self.aliases = 0
+        self.total = 0
+        self.loc: Loc = ()
+        self.line: int | None = None
+
+    def error(self, message: str, line: int | None = None) -> VariablesError:
+        return VariablesError(message, path=self.label, line=line or self.line,
+                              field=_dotted(self.loc) or None)
+
+    def _grow(self, size: int) -> None:
+        if self.frames:
+            self.frames[-1].size += size
+        self.total += size
+        if self.total > MAX_NODES:
+            raise self.error(
+                f"fichier refusé : plus de {MAX_NODES} valeurs une fois les alias YAML "
+                "développés (bombe d’alias ?)")
+
+    def _place(self, event: Any) -> bool:
+        """Advance the path for a node about to start; True when the node is a mapping key."""
+        self.line = event.start_mark.line + 1
+        is_key = False
+        if self.frames:
+            top = self.frames[-1]
+            if top.mapping:
+                if top.expecting_key:
+                    is_key = True
+                    top.key = str(event.value) if isinstance(event, ScalarEvent) else "?"
+                    top.expecting_key = False
+                else:
+                    top.expecting_key = True
+            else:
+                top.index += 1
+        self.loc = _loc(self.frames)
+        if is_key and self.frames[-1].key in self.frames[-1].keys:
+            raise self.error("clé en double : chaque clé ne peut figurer qu’une fois par section")
+        if is_key and self.frames[-1].key is not None:
+            self.frames[-1].keys.add(self.frames[-1].key)
+        return is_key
+
+    def feed(self, event: Any) -> None:
+        """Check one event."""
+        if isinstance(event, ScalarEvent | AliasEvent | CollectionStartEvent):
+            is_key = self._place(event)
+            tag = getattr(event, "tag", None)
+            if tag and not isinstance(event, AliasEvent):
+                raise self.error(
+                    f"étiquette YAML refusée ({_shown_tag(tag)}) : un jeu de variables ne "
+                    "contient que des textes, des nombres, des dates, des listes et des sections")
+            if isinstance(event, AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise self.error(f"trop d’alias YAML (plus de {MAX_ALIASES}) : fichier refusé")
+                if event.anchor not in self.anchors:
+                    raise self.error(f"alias YAML inconnu ou récursif : *{event.anchor}")
+                self._grow(self.anchors[event.anchor])
+            elif isinstance(event, ScalarEvent):
+                if not is_key and event.style is None:
+                    self._check_date(event.value)
+                if event.anchor:
+                    self.anchors[event.anchor] = 1
+                self._grow(1)
+            else:
+                if len(self.frames) >= MAX_DEPTH:
+                    raise self.error(f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")
+                self.frames.append(_Frame(mapping=isinstance(event, MappingStartEvent),
+                                          anchor=event.anchor, line=self.line or 1))
+                self.total += 1
+        elif isinstance(event, CollectionEndEvent) and self.frames:
+            done = self.frames.pop()
+            if done.anchor:
+                self.anchors[done.anchor] = done.size
+            if self.frames:
+                self.frames[-1].size += done.size
+
+    def _check_date(self, value: str) -> None:
+        match = _DATE.match(value)
+        if match:
+            try:
+                dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise self.error(f"date impossible : {value} (AAAA-MM-JJ, jour et mois "
+                                 "existants)") from None
+
+
+# The YAML parser's messages, in French (matched on the start of the English text).
+_SYNTAX = [
+    ("expected ',' or ']'", "liste entre crochets mal fermée : « , » ou « ] » attendu"),
+    ("expected ',' or '}'", "section entre accolades mal fermée : « , » ou « } » attendu"),
+    ("expected <block end>", "indentation incohérente (ou élément de liste « - » mal placé)"),
+    ("mapping values are not allowed", "« : » inattendu ; mettez la valeur entre guillemets "
+     "si elle contient « : »"),
+    ("could not find expected ':'", "« : » attendu après la clé"),
+    ("found character '\\t'", "tabulation interdite : indentez avec des espaces"),
+    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non "
+     "fermé ?)"),
+    ("found undefined alias", "alias YAML inconnu"),
+    ("found unknown escape character", "séquence d’échappement inconnue entre guillemets"),
+    ("expected a single document", "un seul document YAML par fichier"),
+    ("but found another document", "un seul document YAML par fichier"),
+    ("found character", "caractère interdit à cet endroit"),
+    ("found a tab character", "tabulation interdite : indentez avec des espaces"),
+]
+
+
+def _syntax_message(exc: MarkedYAMLError) -> str:
+    english = str(exc.problem or exc.context or "")
+    opened = ""
+    context, start_mark, mark = str(exc.context or ""), exc.context_mark, exc.problem_mark
+    if (("flow" in context or "quoted" in context) and start_mark is not None
+            and mark is not None and start_mark.line != mark.line):
+        opened = f" (ouverte ligne {start_mark.line + 1})"
+    for start, french in _SYNTAX:
+        if english.startswith(start):
+            return f"erreur de syntaxe YAML : {french}{opened}"
+    return f"erreur de syntaxe YAML (message de l’analyseur : {english}){opened}"
+
+
+def _screen_events(text: str, label: str) -> None:
+    """Refuse explicit tags, alias bombs and syntax errors before anything is constructed."""
+    screen = _Screen(label)
+    try:
+        for event in YAML(typ="safe").parse(text):
+            screen.feed(event)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise VariablesError(_syntax_message(exc), path=label,
+                             line=mark.line + 1 if mark else screen.line,
+                             field=_dotted(screen.loc) or None) from None
+    except YAMLError as exc:
+        raise VariablesError(f"YAML illisible ({exc})", path=label) from None
+
+
+def _field_at(text: str, line: int) -> str | None:
+    """The field path of the last node that starts on or before ``line``, as well as can be."""
+    screen = _Screen("")
+    found: Loc = ()
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if event.start_mark.line + 1 > line:
+                break
+            screen.feed(event)
+            found = screen.loc
+    except (YAMLError, VariablesError):
+        pass
+    return _dotted(found) or None
+
+
+def careful_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:
+    """Screen the events, then read the round-trip tree: plain data and each field's line."""
+    _screen_events(text, label)
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = mark.line + 1 if mark else None
+        raise VariablesError(_syntax_message(exc), path=label, line=where,
+                             field=_field_at(text, where) if where else None) from None
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise VariablesError(f"YAML illisible ({exc})", path=label) from None
+    if not isinstance(tree, dict):
+        raise VariablesError("le fichier doit contenir des sections (clé: valeur)", path=label,
+                             line=1)
+    lines: dict[Loc, int] = {}
+    return _plain(tree, (), lines), lines
