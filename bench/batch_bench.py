@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import pickle
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import environment, timed
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "variables" / "bataillon-prevention-dijon" / "2023.yaml"
@@ -95,21 +94,6 @@ def make_lot(root: Path, dossiers: int = DOSSIERS) -> list[tuple[str, str]]:
     return items
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
-
-
-def _timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"échec de {' '.join(command[:4])}… :\n{done.stdout}\n{done.stderr}")
-    return elapsed
-
-
 def main() -> None:
     """Print the median wall time of each side over the lot, and their ratio."""
     sys.path.insert(0, str(REPO))
@@ -137,7 +121,7 @@ def main() -> None:
             jobs.append((str(template), str(target), build_context(loaded.variables)))
         job_file = tmp / "contextes.pickle"
         job_file.write_bytes(pickle.dumps(jobs))
-        env = _environment()
+        env = environment()
         ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", "--all"]
         bare_cmd = [sys.executable, "-c", BARE, str(job_file)]
         ours, bare = [], []
@@ -145,8 +129,8 @@ def main() -> None:
             shutil.rmtree(root / "output", ignore_errors=True)  # every file written afresh
             shutil.rmtree(bare_dir)
             bare_dir.mkdir()
-            bare.append(_timed(bare_cmd, env))
-            ours.append(_timed(ours_cmd, env))
+            bare.append(timed(bare_cmd, env))
+            ours.append(timed(ours_cmd, env))
         ours_s, bare_s = statistics.median(ours), statistics.median(bare)
         ratio = ours_s / bare_s
         verdict = "" if ratio <= GOAL else f"  (objectif ≤ {GOAL:.1f}× non atteint)"

@@ -9,15 +9,14 @@ properties, manifest, atomic write). Goal: at most 1.5×.
 
 from __future__ import annotations
 
-import os
 import pickle
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import environment, timed
 
 REPO = Path(__file__).resolve().parents[1]
 DOSSIER, VERSION = "bataillon-prevention-dijon", "2023"
@@ -38,21 +37,6 @@ doc = DocxTemplate(template)
 doc.render(context, jinja_env=env, autoescape=True)
 doc.save(target)
 """
-
-
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
-
-
-def _timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"échec de {' '.join(command)} :\n{done.stderr}")
-    return elapsed
 
 
 def project_copy(tmp: Path) -> Path:
@@ -82,7 +66,7 @@ def main() -> None:
         job = tmp / "contexte.pickle"
         context = build_context(loaded.variables)
         job.write_bytes(pickle.dumps((str(template), str(bare_out), context)))
-        env = _environment()
+        env = environment()
         ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", DOSSIER,
                     VERSION]
         bare_cmd = [sys.executable, "-c", BARE, str(job)]
@@ -90,8 +74,8 @@ def main() -> None:
         for _ in range(RUNS):
             shutil.rmtree(root / "output", ignore_errors=True)  # a fresh build each time
             bare_out.unlink(missing_ok=True)
-            bare.append(_timed(bare_cmd, env))
-            ours.append(_timed(ours_cmd, env))
+            bare.append(timed(bare_cmd, env))
+            ours.append(timed(ours_cmd, env))
         ours_s, bare_s = statistics.median(ours), statistics.median(bare)
         ratio = ours_s / bare_s
         verdict = "" if ratio <= GOAL else f"  (objectif ≤ {GOAL:.1f}× non atteint)"
