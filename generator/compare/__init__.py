@@ -159,7 +159,7 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
                   comments: bool = False) -> tuple[dict[str, bytes], list[Change], int]:
     """Compare two read packages: the output's parts, the changes, the revision count."""
     from .comments import Commenter, body_anchor
-    from .normalize import accept_revisions
+    from .normalize import accept_revisions, strip_noise
     from .ooxml import Revisions
     from .redline import PART_LABELS, Redliner
     from .sections import Headings, assign_sections
@@ -167,6 +167,7 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
     for package in (old, new):
         for name in _text_parts(package):
             accept_revisions(package.xml(name))
+            strip_noise(package.xml(name))
     revisions = Revisions(author, date, _max_id(new) + 1)
     redliner = Redliner(old, new, revisions)
     records = redliner.run()

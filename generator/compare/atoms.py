@@ -127,6 +127,23 @@ def normalize_space(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_SPACE_KINDS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def token_key(token: str) -> str:
+    r"""The comparison key of a token: every space alike, every run of spaces one space.
+
+    >>> token_key("\u202f"), token_key("468\u202f000"), token_key("État")
+    (' ', '468 000', 'État')
+    """
+    first = token[0]
+    if first.isspace():
+        return " "
+    if first.isdigit():
+        return token.translate(_SPACE_KINDS)
+    return token
+
+
 def tokenize(text: str) -> list[str]:
     r"""Split text into words, numbers, spaces and signs; joined back, they give the text.
 
@@ -168,8 +185,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> P
         if len(buffer) == 1:
             run = buffer[0].run
             for token in tokenize(buffer[0].text):
-                key = normalize_space(token) if token[0].isspace() or token[0].isdigit() \
-                    else token
+                key = token_key(token)
                 atoms.append(Atom(key, "text", [Piece(run, token)],
                                   markers=list(markers) if markers else None, text=token))
                 markers.clear()
@@ -192,7 +208,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> P
                 pieces.append(Piece(current.run, current.text[offset:offset + take]))
                 offset += take
                 need -= take
-            key = normalize_space(token) if token[0].isspace() or token[0].isdigit() else token
+            key = token_key(token)
             atoms.append(Atom(key, "text", pieces=pieces,
                               markers=list(markers) if markers else None, text=token))
             markers.clear()

@@ -72,3 +72,24 @@ def _join_with_next(p: etree._Element) -> None:
     for offset, child in enumerate(content):
         following.insert(position + offset, child)
     p.getparent().remove(p)
+
+
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+#: Attributes that only record editing sessions or identify paragraphs for Word's own use:
+#: they differ between two saves of the same text, and say nothing a reader sees.
+NOISE_ATTRIBUTES = tuple(w(name) for name in (
+    "rsidR", "rsidRPr", "rsidRDefault", "rsidP", "rsidDel", "rsidTr", "rsidSect")) + (
+    f"{{{_W14}}}paraId", f"{{{_W14}}}textId")
+#: Elements of the same kind: spelling marks and the page breaks Word last laid out.
+NOISE_ELEMENTS = (w("proofErr"), w("lastRenderedPageBreak"))
+def strip_noise(root: etree._Element) -> None:
+    """Remove editing-session ids and spelling marks from a part, in place.
+
+    Unchanged paragraphs then serialize alike in both versions, which lets the comparer skip
+    them at C speed; Word writes these again on its next save.
+    """
+    sections = [(sect, dict(sect.attrib)) for sect in root.iter(w("sectPr"))]
+    etree.strip_attributes(root, *NOISE_ATTRIBUTES)
+    etree.strip_elements(root, *NOISE_ELEMENTS, with_tail=False)
+    for sect, attrib in sections:  # a section's ids are left as they were
+        sect.attrib.update(attrib)

@@ -59,9 +59,6 @@ from .ooxml import (
 from .package import PR_NS, Package, Relationship, rels_name_for, resolve_target, serialize
 
 BLOCKS = {P, TBL, SDT, w("customXml")}
-_KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("drawing"), w("pict"), w("object"),
-             w("footnoteReference"), w("endnoteReference"), w("sym"), w("noBreakHyphen"),
-             w("instrText"))
 _NOTE_REF = {"footnotes": w("footnoteReference"), "endnotes": w("endnoteReference")}
 _NOTE_EL = {"footnotes": w("footnote"), "endnotes": w("endnote")}
 _WORDS = re.compile(r"\w+")
@@ -834,16 +831,11 @@ def _mark_key(p: etree._Element) -> bytes:
 
 
 def _text_key(el: etree._Element) -> str:
-    parts = []
-    for d in el.iter(*_KEY_TAGS):
-        tag = d.tag
-        if tag == T:
-            parts.append(d.text or "")
-        elif tag == w("instrText"):
-            parts.append("\x02" + (d.text or ""))
-        else:
-            parts.append("\x01" + tag.rpartition("}")[2])
-    return normalize_space("".join(parts))
+    """The text of a block for alignment (field codes included, spaces alike).
+
+    Only alignment uses it: blocks whose keys agree are still compared in full.
+    """
+    return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
 
 
 def _plain_text(p: etree._Element) -> str:

@@ -21,7 +21,6 @@ _HEADING_TEXT = re.compile(
     r"|^\s*(préambule|preambule|exposé des motifs)\s*:?\s*$", re.IGNORECASE)
 _MAX_HEADING = 160
 BEFORE_FIRST_HEADING = "Début du document"
-_ANY_INS, _ANY_DEL, _ANY_PPR_CHANGE = f".//{INS}", f".//{DEL}", f".//{PPR_CHANGE}"
 
 
 class Headings:
@@ -91,14 +90,16 @@ def assign_sections(body: etree._Element, records: list, headings: Headings) -> 
         by_paragraph.setdefault(record.anchor.start_p, []).append(record)
     current_new = current_old = BEFORE_FIRST_HEADING
     order: dict[int, int] = {}
+    changed = set()
+    for revision in body.iter(INS, DEL, PPR_CHANGE):
+        changed.update(revision.iterancestors(P))
     for position, p in enumerate(body.iter(P)):
-        mark = paragraph_mark(p)
-        if mark is None and p.find(_ANY_INS) is None and p.find(_ANY_DEL) is None and \
-                p.find(_ANY_PPR_CHANGE) is None:
+        if p not in changed:
             text = "".join(p.itertext(T)).strip()
             if headings.is_heading(p, text):
                 current_new = current_old = text
         else:
+            mark = paragraph_mark(p)
             if mark != "ins":
                 old_text = paragraph_text(p, "reject").strip()
                 if headings.is_heading(p, old_text, reject=True):
