@@ -451,3 +451,30 @@ def test_content_controls_are_compared_inside_and_kept(tmp_path):
 def test_revision_count_is_reported(results):
     assert results["identiques"]["comparison"].revisions == 0
     assert results["montant"]["comparison"].revisions == 2
+
+
+def _drop_style(path: Path, style_id: str) -> None:
+    """Remove a style definition, as Word leaves out the styles a document does not use."""
+    import zipfile
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    styles = etree.fromstring(parts["word/styles.xml"])
+    for style in styles.iter(W + "style"):
+        if style.get(W + "styleId") == style_id:
+            styles.remove(style)
+    parts["word/styles.xml"] = etree.tostring(styles)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_styles_that_only_the_old_text_uses_are_brought_along(tmp_path):
+    old = build(Doc([H(3, "Article 3 bis : Annexe"), "Texte."]), tmp_path / "a.docx")
+    new = build(Doc(["Texte."]), tmp_path / "b.docx")
+    _drop_style(new, "Heading3")
+    out = tmp_path / "r.docx"
+    compare(old, new, out, date=DATE)
+    styles = xml_of(out, "word/styles.xml")
+    ids = [s.get(W + "styleId") for s in styles.iter(W + "style")]
+    assert ids.count("Heading3") == 1
+    assert document_views(out, "reject") == document_views(old)

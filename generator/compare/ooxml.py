@@ -341,6 +341,9 @@ def mark_block(block: etree._Element, tag: str, revisions: Revisions,
         if content is not None:
             for child in content:
                 mark_block(child, tag, revisions, mark_paragraphs)
+    elif block.tag == w("customXml"):
+        for child in block:
+            mark_block(child, tag, revisions, mark_paragraphs)
 
 
 def mark_row(tr: etree._Element, tag: str, revisions: Revisions) -> None:

@@ -302,7 +302,40 @@ class Redliner:
                 self.diff_container(old_root, new_root)
         for kind in ("footnotes", "endnotes"):
             self._diff_notes(kind)
+        self._bring_missing_styles()
         return self.records
+
+    def _bring_missing_styles(self) -> None:
+        """Copy from the old document the styles that old text uses and the new one lacks.
+
+        Word saves only the styles a document uses: a deleted heading, or a paragraph whose
+        former style comes back on reject, would otherwise fall back to Normal.
+        """
+        new_styles = _styles_part(self.new_pkg)
+        old_styles = _styles_part(self.old_pkg)
+        if new_styles is None or old_styles is None:
+            return
+        out_root = self.out.tree(new_styles)
+        defined = {st.get(w("styleId")) for st in out_root.iter(w("style"))}
+        old_by_id = {st.get(w("styleId")): st for st in self.old_pkg.xml(old_styles).iter(
+            w("style"))}
+        used: set[str] = set()
+        for root in list(self.out.trees.values()):
+            for ref in root.iter(w("pStyle"), w("rStyle"), w("tblStyle")):
+                used.add(ref.get(w("val"), ""))
+        missing = [sid for sid in sorted(used - defined) if sid in old_by_id]
+        while missing:
+            sid = missing.pop()
+            if sid in defined:
+                continue
+            style = old_by_id[sid]
+            out_root.append(copy.deepcopy(style))
+            defined.add(sid)
+            for link in ("basedOn", "next", "link"):
+                ref = style.find(w(link))
+                target = ref.get(w("val")) if ref is not None else None
+                if target and target not in defined and target in old_by_id:
+                    missing.append(target)
 
     def _enter(self, label: str, old_part: str, new_part: str) -> None:
         self.part_label = label
@@ -816,6 +849,13 @@ def _original_ppr_holder(p: etree._Element) -> etree._Element:
     holder = etree.Element(P)
     holder.append(copy.deepcopy(change.find(PPR)))
     return holder
+
+
+def _styles_part(package: Package) -> str | None:
+    for rel in package.rels(package.main).values():
+        if rel.type == RT_BASE + "styles" and rel.target in package.parts:
+            return rel.target
+    return None
 
 
 def _notes_part(package: Package, kind: str) -> str | None:
