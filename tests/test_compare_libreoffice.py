@@ -32,7 +32,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
                                 reason="LibreOffice (soffice) n’est pas installé")
 
-EXTRA = [Field("Voir la page ", "PAGE", "2"), Link("Consulter ", "https://example.org/a", "le site"),
+EXTRA = [Field("Voir la page ", "PAGE", "2"),
+         Link("Consulter ", "https://example.org/a", "le site"),
          "Texte avec une note{note:1}.", Image("Ancien logo", (10, 120, 10))]
 OLD = Doc(BASE + EXTRA, header=["Convention bataillon – 2023"], footer=["Avenant n° 1-2023"],
           notes={1: "Selon la loi de 2014."})

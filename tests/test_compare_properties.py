@@ -14,7 +14,7 @@ from generator.compare import compare
 from generator.compare.align import matching_blocks, word_ops
 from generator.compare.atoms import Atom, Piece
 from generator.compare.views import document_views
-from tests.test_compare_support import H, Doc, Para, Table, build
+from tests.test_compare_support import Doc, H, Para, Table, build
 
 WORDS = ["le", "la", "montant", "de", "l’État", "468\u202f000\xa0€", "480\u202f000\xa0€",
          "comité", "se", "réunit", ".", ",", ";", "2023", "2024", "médiateurs", "et", "à",

@@ -14,13 +14,25 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests.test_compare_support import H, Commented, Doc, Field, Image, Link, Para, Raw, Table, \
-    build, split_runs, xml_of
 
 from generator.compare import compare
 from generator.compare.docxodus import available as docxodus_available
 from generator.compare.docxodus import redline_bytes
 from generator.compare.views import document_views, paragraph_formats
+from tests.test_compare_support import (
+    Commented,
+    Doc,
+    Field,
+    H,
+    Image,
+    Link,
+    Para,
+    Raw,
+    Table,
+    build,
+    split_runs,
+    xml_of,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DATE = datetime(2024, 3, 1, 9, 0)

@@ -173,7 +173,7 @@ def build(spec: Doc, path: Path) -> Path:
             table = document.add_table(rows=0, cols=len(block.rows[0]))
             for values in block.rows:
                 cells = table.add_row().cells
-                for cell, value in zip(cells, values):
+                for cell, value in zip(cells, values, strict=True):
                     cell.text = value
         elif isinstance(block, Image):
             p = document.add_paragraph(block.caption + " ")

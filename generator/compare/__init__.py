@@ -187,7 +187,7 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
             change.reasons = [str(line) for line in explain(change) or []]
     if comments and changes and body is not None:
         commenter = Commenter(redliner.out, revisions)
-        for record, change in zip(ordered, changes):
+        for record, change in zip(ordered, changes, strict=True):
             anchor = record.anchor if record.part == "corps" else \
                 body_anchor(body, record.part, record.note)
             if anchor is None:

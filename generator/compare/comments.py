@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .ooxml import AUTHOR, DATE, ID, PPR, R, P, Revisions, text_element, w
+from .ooxml import AUTHOR, DATE, ID, PPR, P, R, Revisions, text_element, w
 from .package import Package
 from .redline import RT_BASE, Anchor, Output
 

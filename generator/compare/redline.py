@@ -21,9 +21,11 @@ from .align import align, dice, matching_blocks, word_ops
 from .atoms import Atom, Paragraph, flatten, normalize_space
 from .ooxml import (
     DEL,
+    IGNORED_RPR,
     INS,
     MARKERS,
     PPR,
+    PPR_CHANGE,
     R_NS,
     RPR,
     SDT,
@@ -39,14 +41,12 @@ from .ooxml import (
     add_ppr_change,
     add_rpr_change,
     copy_ppr_from,
-    ensure_ppr,
     mark_block,
     mark_row,
     mark_runs,
     paragraph_mark,
     ppr_key,
     props_key,
-    IGNORED_RPR,
     rpr_key,
     run_shell,
     set_paragraph_mark,
@@ -54,7 +54,6 @@ from .ooxml import (
     text_element,
     to_deleted_run,
     w,
-    PPR_CHANGE,
 )
 from .package import PR_NS, Package, Relationship, rels_name_for, resolve_target, serialize
 
@@ -397,7 +396,7 @@ class Redliner:
         cursor: etree._Element | None = None
         for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
             if tag == "equal":
-                for o, n in zip(old_blocks[i1:i2], new_blocks[j1:j2]):
+                for o, n in zip(old_blocks[i1:i2], new_blocks[j1:j2], strict=True):
                     self.pair_block(o, n)
                 cursor = new_blocks[j2 - 1]
                 continue
@@ -546,7 +545,7 @@ class Redliner:
         cursor: etree._Element | None = None
         for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
             if tag == "equal":
-                for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2]):
+                for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
                     self.pair_row(orow, nrow)
                 cursor = new_rows[j2 - 1]
                 continue
@@ -554,12 +553,8 @@ class Redliner:
             old_bags = [Counter(_WORDS.findall(k.lower())) for k in old_keys[i1:i2]]
             new_bags = [Counter(_WORDS.findall(k.lower())) for k in new_keys[j1:j2]]
 
-            def similarity(i: int, j: int) -> float:
-                if len(olds[i].findall(TC)) != len(news[j].findall(TC)):
-                    return 0.0
-                return dice(old_bags[i], new_bags[j])
-
             group: list = []
+            similarity = _row_similarity(olds, news, old_bags, new_bags)
             for step, i, j in align(len(olds), len(news), similarity, 0.34):
                 if step == "pair":
                     self._flush_rows(group)
@@ -608,7 +603,7 @@ class Redliner:
         if etree.tostring(o) == etree.tostring(n):
             self._pair_notes(o, n)
             return
-        for oc, nc in zip(o.findall(TC), n.findall(TC)):
+        for oc, nc in zip(o.findall(TC), n.findall(TC), strict=False):
             self.diff_container(oc, nc)
 
     # ------------------------------------------------------------ paragraphs
@@ -641,7 +636,7 @@ class Redliner:
 
     def _look_differs(self, olds: list[Atom], news: list[Atom]) -> bool:
         look = self.look
-        for o, n in zip(olds, news):
+        for o, n in zip(olds, news, strict=True):
             if o.kind == "run" and look(o.run) != look(n.run):
                 return True
         return any(look(old_run) != look(new_run)
@@ -653,12 +648,12 @@ class Redliner:
         for kind, tag in _NOTE_REF.items():
             olds = [r.get(w("id"), "") for r in o.iter(tag)]
             news = [r.get(w("id"), "") for r in n.iter(tag)]
-            self.notes_paired[kind].extend(zip(olds, news))
+            self.notes_paired[kind].extend(zip(olds, news, strict=False))
 
     def _pair_note_atoms(self, olds: list[Atom], news: list[Atom]) -> None:
         o = [a for a in olds if a.key.startswith("note:")]
         n = [a for a in news if a.key.startswith("note:")]
-        for a, b in zip(o, n):
+        for a, b in zip(o, n, strict=False):
             kind = a.key[5:]
             if a.key == b.key and a.element is not None and b.element is not None:
                 self.notes_paired[kind].append((a.element.get(w("id"), ""),
@@ -851,6 +846,17 @@ def _original_ppr_holder(p: etree._Element) -> etree._Element:
     return holder
 
 
+def _row_similarity(olds: list[etree._Element], news: list[etree._Element],
+                    old_bags: list[Counter], new_bags: list[Counter]) -> Callable[[int, int],
+                                                                                  float]:
+    """How alike two rows are (0 when their numbers of cells differ)."""
+    def similarity(i: int, j: int) -> float:
+        if len(olds[i].findall(TC)) != len(news[j].findall(TC)):
+            return 0.0
+        return dice(old_bags[i], new_bags[j])
+    return similarity
+
+
 def _styles_part(package: Package) -> str | None:
     for rel in package.rels(package.main).values():
         if rel.type == RT_BASE + "styles" and rel.target in package.parts:
@@ -1014,7 +1020,7 @@ class _ParagraphWriter:
     def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
         """Equal atoms: text written as spans of the new runs, other atoms one by one."""
         start = 0
-        for k, (o, n) in enumerate(zip(olds, news)):
+        for k, (o, n) in enumerate(zip(olds, news, strict=True)):
             if n.kind == "text" and not (n.markers and k > start):
                 continue
             self._equal_text(olds[start:k], news[start:k])

@@ -173,7 +173,7 @@ def _row_of(tc: etree._Element) -> etree._Element | None:
 
 def document_views(source: Path | str | Package, view: str = "plain",
                    fields: bool = True) -> dict[str, list[str]]:
-    """Every part of a document in a view: ``corps``, ``en-tête 1 default``, ``notes``…
+    """Every part of a document in a view: ``corps``, ``en-tête 1 default``, ``notes``.
 
     Headers and footers are named by section number and kind; notes are listed in the order
     their references appear in the body (in that view), so that a note deleted with its
