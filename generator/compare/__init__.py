@@ -35,9 +35,18 @@ Public API (what ``avenant diff`` and other callers use)::
     ``Pied de page``, ``Notes de bas de page``; ``old_text``, ``new_text``, ``segments``,
     ``reasons``, ``part``), ``.identical``, ``.revisions`` (number of revision marks written).
 
+    Errors: `CompareError` (a bad input; ``.path`` is the file), `OutputError`, `UsageError`
+    (unknown engine, comments with Docxodus, Docxodus not installed, empty author).
+
+    Documents that already carry tracked changes are compared as if those were accepted.
+    Editing-session ids (``w:rsid*``, ``w14:paraId``) and spelling marks are dropped from the
+    compared parts of the output; styles that only old text uses are copied over.
+
 `report_text(comparison, value_changes=())`
     The French terminal report: values changed first (``label : old → new``), then each changed
     passage under its section, ``[-supprimé-]`` and ``{+inséré+}`` in place, reasons below.
+    Its header names ``comparison.out``: a caller that moves the redline elsewhere can set
+    ``comparison.out`` to the final path before asking for a report.
 
 `report_html(comparison, value_changes=(), title=None)`
     The same as one self-contained HTML page (``lang="fr"``, inline CSS, no script, no external
@@ -48,8 +57,16 @@ Public API (what ``avenant diff`` and other callers use)::
     password-protected file (OLE header), macro-enabled, corrupt, or a zip bomb (sizes checked
     before and while decompressing, with caps).
 
+`describe(change)` gives a one-line French description of a change (what a comment holds when
+``explain`` gave no reason).
+
 `document_views(path, view)` (from `generator.compare.views`) reads a redline back as text
 with every change accepted or rejected: what the tests use to check the redline.
+
+Known limits (Word's and LibreOffice's as much as ours): a paragraph cannot join a table, so
+a paragraph inserted or deleted together with a table right after another table leaves an empty
+paragraph; LibreOffice 7.4 writes a deleted table row back without its row revision; deleted
+list items keep their old numbering reference.
 
 Command line (for benchmarks and debugging; the project CLI wires ``avenant diff``)::
 
