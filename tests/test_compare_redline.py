@@ -72,6 +72,10 @@ def inserted(blocks: list, before, new) -> list:
     return blocks[:index] + [new] + blocks[index:]
 
 
+NESTED = ('<w:tbl><w:tblGrid><w:gridCol w:w="4000"/><w:gridCol w:w="4000"/></w:tblGrid><w:tr>'
+          '<w:tc><w:p><w:r><w:t>Financements</w:t></w:r></w:p></w:tc><w:tc>'
+          '<w:tbl><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid><w:tr><w:tc><w:p><w:r>'
+          '<w:t>État : {}</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl>')
 INTRO, AMOUNT, ACCORDE, COMITE = BASE[2], BASE[9], BASE[10], BASE[13]
 CASES: dict[str, tuple[Doc, Doc]] = {
     "identiques": (Doc(BASE), Doc(BASE)),
@@ -121,6 +125,13 @@ CASES: dict[str, tuple[Doc, Doc]] = {
         Doc(["Texte avec une note{note:1}.", "Autre note{note:2} ici, et une nouvelle{note:3}.",
              "Note supprimée."],
             notes={1: "Selon la loi de 2021.", 2: "Note stable.", 3: "Nouvelle note."})),
+    "notes de fin": (
+        Doc(["Texte{endnote:1}.", "Autre{endnote:2}."],
+            endnotes={1: "Annexe financière 2023.", 2: "Note supprimée."}),
+        Doc(["Texte{endnote:1}.", "Autre."], endnotes={1: "Annexe financière 2024."})),
+    "tableau imbriqué": (
+        Doc(["Avant.", Raw(NESTED.format("468 000 €")), "Après."]),
+        Doc(["Avant.", Raw(NESTED.format("480 000 €")), "Après."])),
     "champs": (Doc([Field("Page ", "PAGE", "3"), "Texte stable."]),
                Doc([Field("Voir page ", "PAGE", "3"), "Texte stable."])),
     "champ modifié": (Doc([Field("Page ", "PAGE", "3")]), Doc([Field("Page ", "NUMPAGES",
@@ -338,6 +349,18 @@ def test_header_footer_and_footnote_changes_name_their_part(results):
     notes = [c for c in results["notes de bas de page"]["comparison"].changes
              if c.part == "notes"]
     assert {c.kind for c in notes} == {"modification", "insertion", "suppression"}
+
+
+def test_endnotes_are_compared_like_footnotes(results):
+    changes = results["notes de fin"]["comparison"].changes
+    assert {(c.part, c.kind) for c in changes} >= {("notes de fin", "modification"),
+                                                  ("notes de fin", "suppression")}
+    assert all(c.section in ("Notes de fin", "Début du document") for c in changes)
+
+
+def test_a_nested_table_is_compared_inside_its_cell(results):
+    (change,) = results["tableau imbriqué"]["comparison"].changes
+    assert change.deleted == ["468 000"] and change.inserted == ["480 000"]
 
 
 def test_fields_are_kept_whole(results):

@@ -86,6 +86,7 @@ class Doc:
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)
+    endnotes: dict[int, str] = field(default_factory=dict)
 
 
 def H(level: int, text: str) -> Para:
@@ -106,7 +107,7 @@ def png(color: tuple[int, int, int], size: int = 8) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-_NOTE = re.compile(r"\{note:(\d+)\}")
+_NOTE = re.compile(r"\{((?:end)?note:\d+)\}")
 
 
 def _add_text(paragraph, text: str, flags: str = "") -> None:
@@ -124,8 +125,10 @@ def _add_text(paragraph, text: str, flags: str = "") -> None:
             style = OxmlElement("w:vertAlign")
             style.set(qn("w:val"), "superscript")
             rpr.append(style)
-            ref = OxmlElement("w:footnoteReference")
-            ref.set(qn("w:id"), piece)
+            kind, number = piece.split(":")
+            ref = OxmlElement("w:endnoteReference" if kind == "endnote" else
+                              "w:footnoteReference")
+            ref.set(qn("w:id"), number)
             run._r.append(ref)
 
 
@@ -207,43 +210,45 @@ def build(spec: Doc, path: Path) -> Path:
             section.footer.add_paragraph(text)
     document.save(path)
     if spec.notes:
-        _add_footnotes(path, spec.notes)
+        _add_notes(path, spec.notes, "footnote")
+    if spec.endnotes:
+        _add_notes(path, spec.endnotes, "endnote")
     return path
 
 
-def _add_footnotes(path: Path, notes: dict[int, str]) -> None:
-    """Add a footnotes part (python-docx has no API for it)."""
+def _add_notes(path: Path, notes: dict[int, str], note: str) -> None:
+    """Add a footnotes or endnotes part (python-docx has no API for them)."""
     w = f"{{{W_NS}}}"
-    root = etree.Element(w + "footnotes", nsmap={"w": W_NS})
+    root = etree.Element(w + note + "s", nsmap={"w": W_NS})
     for nid, kind in ((-1, "separator"), (0, "continuationSeparator")):
-        note = etree.SubElement(root, w + "footnote", {w + "type": kind, w + "id": str(nid)})
-        run = etree.SubElement(etree.SubElement(note, w + "p"), w + "r")
+        element = etree.SubElement(root, w + note, {w + "type": kind, w + "id": str(nid)})
+        run = etree.SubElement(etree.SubElement(element, w + "p"), w + "r")
         etree.SubElement(run, w + kind)
     for nid, text in notes.items():
-        note = etree.SubElement(root, w + "footnote", {w + "id": str(nid)})
-        p = etree.SubElement(note, w + "p")
+        element = etree.SubElement(root, w + note, {w + "id": str(nid)})
+        p = etree.SubElement(element, w + "p")
         ref_run = etree.SubElement(p, w + "r")
         rpr = etree.SubElement(ref_run, w + "rPr")
         etree.SubElement(rpr, w + "vertAlign", {w + "val": "superscript"})
-        etree.SubElement(ref_run, w + "footnoteRef")
+        etree.SubElement(ref_run, w + note + "Ref")
         run = etree.SubElement(p, w + "r")
         t = etree.SubElement(run, w + "t", {"{http://www.w3.org/XML/1998/namespace}space":
                                             "preserve"})
         t.text = " " + text
     with zipfile.ZipFile(path) as zf:
         parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    parts["word/footnotes.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                 standalone=True)
+    parts[f"word/{note}s.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                standalone=True)
     rels = etree.fromstring(parts["word/_rels/document.xml.rels"])
-    etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship", Id="rIdNotes",
+    etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship", Id=f"rId{note}s",
                      Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                          "footnotes", Target="footnotes.xml")
+                          f"{note}s", Target=f"{note}s.xml")
     parts["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True,
                                                            encoding="UTF-8", standalone=True)
     types = etree.fromstring(parts["[Content_Types].xml"])
-    etree.SubElement(types, f"{{{types.nsmap[None]}}}Override", PartName="/word/footnotes.xml",
+    etree.SubElement(types, f"{{{types.nsmap[None]}}}Override", PartName=f"/word/{note}s.xml",
                      ContentType="application/vnd.openxmlformats-officedocument."
-                                 "wordprocessingml.footnotes+xml")
+                                 f"wordprocessingml.{note}s+xml")
     parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
                                                   standalone=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
