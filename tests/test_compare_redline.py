@@ -309,6 +309,10 @@ def test_a_formatting_only_change_is_tracked_and_rejecting_restores_it(results, 
     item = results[name]
     (change,) = item["comparison"].changes
     assert change.kind == "mise en forme"
+    assert change.formatting == {"gras seul": ["gras ajouté : « également »"],
+                                 "italique seul": ["italique ajouté : « Le présent avenant a "
+                                                   "pour vocation de poursuivre le financement "
+                                                   "du bataillon en… »"]}[name]
     assert revisions(item["out"], "rPrChange")
     body = xml_of(item["out"]).find(W + "body")
     assert paragraph_formats(body, "accept") == paragraph_formats(
@@ -322,6 +326,9 @@ def test_a_paragraph_style_change_is_tracked_with_ppr_change(results, name):
     item = results[name]
     (change,) = item["comparison"].changes
     assert change.kind == "mise en forme"
+    assert change.formatting == {"niveau de titre": ["style « heading 1 » → « heading 2 »"],
+                                 "style de paragraphe": ["style « Normal » → « List Bullet »"]
+                                 }[name]
     assert revisions(item["out"], "pPrChange")
     body = xml_of(item["out"]).find(W + "body")
     assert paragraph_formats(body, "accept") == paragraph_formats(

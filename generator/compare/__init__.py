@@ -33,7 +33,8 @@ Public API (what ``avenant diff`` and other callers use)::
     ``suppression``, ``modification``, ``mise en forme``; ``section``, the heading it sits under,
     e.g. ``Article 5 : Engagements de l’État``, ``Début du document``, ``En-tête``,
     ``Pied de page``, ``Notes de bas de page``; ``old_text``, ``new_text``, ``segments``,
-    ``reasons``, ``part``), ``.identical``, ``.revisions`` (number of revision marks written).
+    ``reasons``, ``part``, ``formatting``), ``.identical``, ``.revisions`` (number of revision
+    marks written).
 
     Errors: `CompareError` (a bad input; ``.path`` is the file), `OutputError`, `UsageError`
     (unknown engine, comments with Docxodus, Docxodus not installed, empty author).
@@ -197,8 +198,8 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
     for record in others:
         record.section = PART_LABELS[record.part]
     ordered = body_records + others
-    changes = [Change(r.kind, r.section, r.old_text, r.new_text, r.segments, [], r.part)
-               for r in ordered]
+    changes = [Change(r.kind, r.section, r.old_text, r.new_text, r.segments, [], r.part,
+                      r.details) for r in ordered]
     if explain is not None:
         for change in changes:
             change.reasons = [str(line) for line in explain(change) or []]

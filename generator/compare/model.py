@@ -25,6 +25,8 @@ class Change:
     reading order, for reports that show the change in place.
     reasons: why it changed, one line each (filled by the ``explain`` callback of `compare`).
     part: ``corps``, ``en-tête``, ``pied de page``, ``notes`` or ``notes de fin``.
+    formatting: what formatting changed, in French (``style « heading 1 » → « heading 2 »``,
+    ``gras ajouté : « également »``); empty when only text changed.
     """
 
     kind: str
@@ -34,6 +36,7 @@ class Change:
     segments: list[tuple[str, str]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     part: str = "corps"
+    formatting: list[str] = field(default_factory=list)
 
     @property
     def deleted(self) -> list[str]:

@@ -95,6 +95,7 @@ class Record:
     segments: list[tuple[str, str]] = field(default_factory=list)
     section: str = ""
     note: str | None = None
+    details: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +126,7 @@ class Redliner:
             "footnotes": [], "endnotes": []}
         self._resolved: dict[tuple[str, str, str], str] = {}
         self._looks: dict[etree._Element, bytes] = {}
+        self._style_names: dict[int, dict[str, str]] = {}
 
     def look(self, run: etree._Element) -> bytes:
         """The formatting key of a run (cached: runs are compared many times)."""
@@ -482,8 +484,54 @@ class Redliner:
         kind = "modification" if text_changed else "mise en forme"
         start = writer.first if not (ppr_changed or mark_changed) else None
         end = writer.last if not (ppr_changed or mark_changed) else None
+        details = self._format_details(o, n, ppr_changed, old.atoms, new.atoms, ops) \
+            if (ppr_changed or look_changed or mark_changed) else []
         self.records.append(Record(kind, self.part_label, Anchor(n, start, n, end),
-                                   old.text, new.text, segments))
+                                   old.text, new.text, segments, details=details))
+
+    def _format_details(self, o: etree._Element, n: etree._Element, ppr_changed: bool,
+                        olds: list[Atom], news: list[Atom], ops: list) -> list[str]:
+        """What formatting changed, in French: the style, bold or italic on which words."""
+        details = []
+        if ppr_changed:
+            before, after = self.style_name(o, self.old_pkg), self.style_name(n, self.new_pkg)
+            details.append(f"style « {before} » → « {after} »" if before != after
+                           else "mise en forme du paragraphe")
+        spans: dict[str, list[str]] = {}
+        for op in ops:
+            if op[0] != "equal":
+                continue
+            for text, new_run, old_run in _text_spans(olds[op[1]:op[2]], news[op[3]:op[4]]):
+                if self.look(old_run) == self.look(new_run):
+                    continue
+                for label in _look_changes(old_run, new_run):
+                    spans.setdefault(label, []).append(text)
+        for label, texts in spans.items():
+            quoted = normalize_space("".join(texts)).strip()
+            if len(quoted) > 80:
+                quoted = quoted[:79].rstrip() + "…"
+            details.append(f"{label} : « {quoted} »")
+        return details
+
+    def style_name(self, p: etree._Element, package: Package) -> str:
+        """The name of a paragraph's style as Word shows it (its id when unnamed)."""
+        ppr = p.find(PPR)
+        style = ppr.find(w("pStyle")) if ppr is not None else None
+        sid = style.get(w("val"), "") if style is not None else ""
+        names = self._style_names.get(id(package))
+        if names is None:
+            names = {}
+            part = _styles_part(package)
+            if part is not None:
+                for st in package.xml(part).iter(w("style")):
+                    name = st.find(w("name"))
+                    if name is not None:
+                        names[st.get(w("styleId"), "")] = name.get(w("val"), "")
+            self._style_names[id(package)] = names
+        if not sid:
+            default = next((n for s, n in names.items() if s == "Normal"), "Normal")
+            return default
+        return names.get(sid, sid)
 
     def _look_differs(self, olds: list[Atom], news: list[Atom]) -> bool:
         look = self.look
@@ -706,6 +754,25 @@ def _row_similarity(olds: list[etree._Element], news: list[etree._Element],
             return 0.0
         return dice(old_bags[i], new_bags[j])
     return similarity
+
+
+_LOOKS = (("b", "gras"), ("i", "italique"), ("u", "souligné"), ("strike", "barré"))
+
+
+def _flag(run: etree._Element, flag: str) -> bool:
+    rpr = run.find(RPR)
+    el = rpr.find(w(flag)) if rpr is not None else None
+    return el is not None and el.get(w("val"), "true") not in ("0", "false", "none", "off")
+
+
+def _look_changes(old_run: etree._Element, new_run: etree._Element) -> list[str]:
+    """``gras ajouté``, ``italique retiré``…, or ``mise en forme du texte`` for anything else."""
+    labels = []
+    for flag, name in _LOOKS:
+        before, after = _flag(old_run, flag), _flag(new_run, flag)
+        if before != after:
+            labels.append(f"{name} {'ajouté' if after else 'retiré'}")
+    return labels or ["mise en forme du texte"]
 
 
 def _styles_part(package: Package) -> str | None:

@@ -80,7 +80,9 @@ def _segments_for_display(change: Change) -> list[tuple[str, str]]:
     result = []
     last = len(segments) - 1
     for index, (op, text) in enumerate(segments):
-        if op == "=" and change.kind != "mise en forme":
+        if op == "=" and last == 0:
+            text = _shorten(text, 2 * _CONTEXT, "start")
+        elif op == "=":
             where = "end" if index == 0 else "start" if index == last else "middle"
             text = _shorten(text, _CONTEXT, where)
         result.append((op, text))
@@ -105,7 +107,8 @@ def describe(change: Change) -> str:
     if change.kind == "suppression":
         return "Supprimé : " + quote([change.old_text])
     if change.kind == "mise en forme":
-        return "Mise en forme modifiée"
+        return "Mise en forme modifiée" + (
+            " : " + " ; ".join(change.formatting) if change.formatting else "")
     deleted, inserted = change.deleted, change.inserted
     if deleted and inserted:
         return f"{quote(deleted)} → {quote(inserted)}"
@@ -137,6 +140,8 @@ def report_text(comparison: Comparison, value_changes: Sequence[ValueChange] = (
                 text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
                 for op, text in _segments_for_display(change))
             lines.append(f"  • {_KIND_LABELS[change.kind]} : {_visible(shown)}")
+            for detail in change.formatting:
+                lines.append(f"      ({detail})")
             for reason in change.reasons:
                 lines.append(f"      ↳ {reason}")
     return "\n".join(lines) + "\n"
@@ -179,6 +184,7 @@ del + ins { margin-left: .2em; }
 .modification .kind { background: #000091; }
 .mise-en-forme .kind { background: #8a5a00; }
 .passage { white-space: pre-wrap; margin: 0; }
+.formatting { margin: .3rem 0 0; color: #8a5a00; font-size: .95rem; }
 .reasons { margin: .4rem 0 0; padding-left: 1.2rem; color: #333; font-size: .95rem; }
 .none { font-size: 1.1rem; padding: 1rem; background: #e3f7e8; }
 @media print { body { background: #fff; } main { padding: 0; } }
@@ -233,6 +239,9 @@ def report_html(comparison: Comparison, value_changes: Sequence[ValueChange] = (
                 out.append(f'<article class="change {css}">'
                            f'<span class="kind">{esc(_KIND_LABELS[change.kind])}</span>'
                            f'<p class="passage">{_html_passage(change)}</p>')
+                if change.formatting:
+                    out.append('<p class="formatting">' + esc(" ; ".join(change.formatting))
+                               + "</p>")
                 if change.reasons:
                     out.append('<ul class="reasons">' + "".join(
                         f"<li>{esc(r)}</li>" for r in change.reasons) + "</ul>")
