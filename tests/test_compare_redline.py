@@ -520,3 +520,23 @@ def test_styles_that_only_the_old_text_uses_are_brought_along(tmp_path):
     ids = [s.get(W + "styleId") for s in styles.iter(W + "style")]
     assert ids.count("Heading3") == 1
     assert document_views(out, "reject") == document_views(old)
+
+
+BOOKMARKED = ('<w:p><w:r><w:t xml:space="preserve">Le montant est de </w:t></w:r>'
+              '<w:bookmarkStart w:id="7" w:name="montant"/><w:r><w:t>{}</w:t></w:r>'
+              '<w:bookmarkEnd w:id="7"/><w:r><w:t xml:space="preserve"> € par an.</w:t></w:r>'
+              '</w:p>')
+
+
+def test_bookmarks_of_the_new_document_stay_around_the_changed_words(tmp_path):
+    old = build(Doc([Raw(BOOKMARKED.format("468 000"))]), tmp_path / "a.docx")
+    new = build(Doc([Raw(BOOKMARKED.format("480 000"))]), tmp_path / "b.docx")
+    out = tmp_path / "r.docx"
+    (change,) = compare(old, new, out, date=DATE).changes
+    assert change.deleted == ["468 000"] and change.inserted == ["480 000"]
+    p = next(xml_of(out).iter(W + "p"))
+    tags = [etree.QName(child).localname for child in p]
+    assert tags.index("bookmarkStart") < tags.index("del") < tags.index("ins") < \
+        tags.index("bookmarkEnd")
+    assert document_views(out, "accept") == document_views(new)
+    assert document_views(out, "reject") == document_views(old)

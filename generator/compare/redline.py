@@ -1028,6 +1028,10 @@ class _ParagraphWriter:
                 self._equal_stretch(old[i1:i2], new[j1:j2])
                 self._segment("=", "".join(a.text for a in new[j1:j2]))
                 continue
+            if j2 > j1 and new[j1].markers:
+                # A bookmark that opens on the new words also covers the old ones.
+                self._markers(new[j1])
+                new[j1].markers = []
             for o in old[i1:i2]:
                 self._deleted(o)
             for n in new[j1:j2]:
