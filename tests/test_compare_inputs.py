@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -198,10 +199,16 @@ def test_decompression_stops_at_the_cap_whatever_the_sizes_say(tmp_path, monkeyp
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.bin", bytes(3 * 1024 * 1024))
     buffer.seek(0)
-    with zipfile.ZipFile(buffer) as zf:
-        info = zf.getinfo("big.bin")
-        with pytest.raises(CompareError, match="bombe zip"):
-            package._read_capped(zf, info, 1024 * 1024, tmp_path / "x.docx")
+    tracemalloc.start()
+    try:
+        with zipfile.ZipFile(buffer) as zf:
+            info = zf.getinfo("big.bin")
+            with pytest.raises(CompareError, match="bombe zip"):
+                package._read_capped(zf, info, 1024 * 1024, tmp_path / "x.docx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024
 
 
 def test_entities_are_never_expanded(tmp_path):
