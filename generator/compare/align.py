@@ -364,17 +364,29 @@ def _significant_chars(atoms: Sequence[AtomLike]) -> int:
 
 
 def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> float:
+    if not ops:
+        return 1.0
     equal = sum(_significant_chars(new[op[3]:op[4]]) for op in ops if op[0] == "equal")
     total = max(_significant_chars(old[ops[0][1]:ops[-1][2]]),
                 _significant_chars(new[ops[0][3]:ops[-1][4]]))
     return equal / total if total else 1.0
 
 
+def _rewritten(changes: int, kept: float) -> bool:
+    """Whether edits read as confetti: many changes with half the words gone, or a few with
+    two thirds gone.
+
+    >>> _rewritten(3, 0.45), _rewritten(2, 0.45), _rewritten(2, 0.3), _rewritten(1, 0.0)
+    (True, False, True, False)
+    """
+    return (changes >= 3 and kept < 0.5) or (changes >= 2 and kept < 0.34)
+
+
 def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
                                   new: Sequence[AtomLike]) -> list[Op]:
     """Most words changed, in several places: one deletion and one insertion for the whole."""
     changes = sum(op[0] == "change" for op in ops)
-    if changes < 2 or _equal_share(ops, old, new) >= 0.4:
+    if not _rewritten(changes, _equal_share(ops, old, new)):
         return ops
     return [("change", 0, len(old), 0, len(new))]
 
@@ -429,8 +441,8 @@ def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
             if tag == "change":
                 lo, hi = min(lo, j1), max(hi, j2)
         clipped = _clip(ops, lo, hi)
-        if sum(op[0] == "change" for op in clipped) < 2 or \
-                _equal_share(clipped, old, new) >= 0.5:
+        if not _rewritten(sum(op[0] == "change" for op in clipped),
+                          _equal_share(clipped, old, new)):
             continue
         candidate = _replace_span(ops, _old_at(ops, lo, True), _old_at(ops, hi, False), lo, hi)
         if _valid(candidate, len(old), len(new)):
