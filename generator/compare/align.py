@@ -286,6 +286,9 @@ class AtomLike(Protocol):
     @property
     def ends_sentence(self) -> bool: ...  # noqa: D102
 
+    @property
+    def weight(self) -> int: ...  # noqa: D102
+
 
 #: A word-level operation: ("equal" | "change", i1, i2, j1, j2).
 Op = tuple[str, int, int, int, int]
@@ -360,7 +363,7 @@ def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
 
 
 def _significant_chars(atoms: Sequence[AtomLike]) -> int:
-    return sum(sum(ch.isalnum() for ch in a.text) for a in atoms if a.significant)
+    return sum(a.weight for a in atoms)
 
 
 def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> float:

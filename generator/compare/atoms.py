@@ -67,7 +67,7 @@ class Atom:
     """
 
     __slots__ = ("key", "kind", "pieces", "run", "element", "elements", "markers", "text",
-                 "significant", "ends_sentence")
+                 "significant", "ends_sentence", "weight")
 
     def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
                  run: etree._Element | None = None, element: etree._Element | None = None,
@@ -88,7 +88,9 @@ class Atom:
             else:
                 text = "".join(_visible_text(e) for e in self.elements)
         self.text = text
-        self.significant = kind != "text" or any(ch.isalnum() for ch in key)
+        # Letters and digits: how much of the text the atom carries, when measuring overlap.
+        self.weight = sum(map(str.isalnum, text))
+        self.significant = kind != "text" or self.weight > 0
         self.ends_sentence = kind == "text" and key in _SENTENCE_END
 
     def __repr__(self) -> str:
