@@ -22,5 +22,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+lint: $(STAMP)
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m mypy generator
+
 clean:
 	rm -rf $(VENV) output/*/

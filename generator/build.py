@@ -174,8 +174,11 @@ def _previous_hashes(manifest: Path) -> dict[str, str]:
 
 
 def _replaceable(path: Path, data: bytes, previous: dict[str, str]) -> bool:
-    """A file may be replaced without --force when absent, identical, or (for a PDF, which
-    LibreOffice never writes twice alike) exactly as the last build recorded it."""
+    """Tell whether a file may be replaced without --force.
+
+    It may when absent, identical, or (for a PDF, which LibreOffice never writes twice alike)
+    exactly as the last build recorded it.
+    """
     if not path.exists():
         return True
     current = path.read_bytes()

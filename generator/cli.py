@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(found: list, stream: object = sys.stdout) -> None:
+def _print_problems(found: list, stream: TextIO = sys.stdout) -> None:
     for problem in found:
         print(f"{problem.severity} : {problem}", file=stream)
 

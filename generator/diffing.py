@@ -152,11 +152,14 @@ def explainer(changes: list[ValueChange]) -> Any:
 
 
 def _revision_date(new_document: Path) -> dt.datetime:
-    """The revisions' date: the new document's own date, so that the same inputs give the same
-    redline (SOURCE_DATE_EPOCH overrides it; the clock is the last resort)."""
+    """The revisions' date: the new document's own date.
+
+    So the same inputs give the same redline; SOURCE_DATE_EPOCH overrides it, and the clock
+    is the last resort.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     try:
         import docx
 
@@ -164,8 +167,8 @@ def _revision_date(new_document: Path) -> dt.datetime:
     except Exception:  # an unreadable file is reported by compare() itself
         modified = None
     if modified is not None:
-        return modified.replace(tzinfo=dt.timezone.utc) if modified.tzinfo is None else modified
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _docx_for(project: Project, dossier: str, version: str, workdir: Path) -> tuple[Path, Any]:

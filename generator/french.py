@@ -27,8 +27,9 @@ from num2words import num2words
 from generator.errors import FormatError
 
 __all__ = [
-    "FILTERS", "annee", "capitalise", "date_fr", "de", "la", "en_lettres", "liste", "mois_annee", "montant",
-    "montant_en_lettres", "nombre", "nombre_de_mois", "numero", "ordinal", "periode_jours",
+    "FILTERS", "annee", "capitalise", "date_fr", "de", "la", "en_lettres", "liste", "mois_annee",
+    "montant", "montant_en_lettres", "nombre", "nombre_de_mois", "numero", "ordinal",
+    "periode_jours",
     "periode_mois",
 ]
 

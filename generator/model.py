@@ -8,9 +8,7 @@ The model only checks shapes and ranges; the checks that relate fields to one an
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
-
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
@@ -33,14 +31,14 @@ class _Model(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
         return data
 
 
-class Periode(_Model, kw_only=True):
+class Periode(_Model, kw_only=True, frozen=True):
     """The period the avenant covers (whole months)."""
 
     debut: dt.date
     fin: dt.date
 
 
-class Avenant(_Model, kw_only=True):
+class Avenant(_Model, kw_only=True, frozen=True):
     """The avenant itself: rank within the convention, year, period, place and date of signing."""
 
     rang: Annotated[int, Meta(ge=1)]
@@ -55,7 +53,7 @@ class Avenant(_Model, kw_only=True):
         return f"{self.rang}-{self.annee}"
 
 
-class Convention(_Model, kw_only=True):
+class Convention(_Model, kw_only=True, frozen=True):
     """The convention the avenant amends."""
 
     objet: Text
@@ -64,14 +62,14 @@ class Convention(_Model, kw_only=True):
     date_signature: dt.date
 
 
-class AvenantPrecedent(_Model, kw_only=True):
+class AvenantPrecedent(_Model, kw_only=True, frozen=True):
     """An earlier avenant to the same convention, cited in the visas."""
 
     numero: Annotated[str, Meta(pattern=r"^\d+-\d{4}$")]
     date_signature: dt.date | None = None
 
 
-class Commune(_Model, kw_only=True):
+class Commune(_Model, kw_only=True, frozen=True):
     """A commune of the bataillon, with the words the text uses for it."""
 
     nom: Text
@@ -81,7 +79,7 @@ class Commune(_Model, kw_only=True):
     dispositif_entre_guillemets: bool = True
 
 
-class Effectifs(_Model, kw_only=True):
+class Effectifs(_Model, kw_only=True, frozen=True):
     """Headcounts per role and per commune.
 
     A role may also carry a typed ``total`` (and the whole set a typed ``total``): they are
@@ -93,14 +91,14 @@ class Effectifs(_Model, kw_only=True):
     total: Count | None = None
 
 
-class Repartition(_Model, kw_only=True):
+class Repartition(_Model, kw_only=True, frozen=True):
     """How one commune's mediators split between school and youth mediation."""
 
     scolaires: Count
     jeunesse: Count
 
 
-class Mediation(_Model, kw_only=True):
+class Mediation(_Model, kw_only=True, frozen=True):
     """The mediation article of one commune."""
 
     recrutement: Literal["certain", "eventuel"]
@@ -110,26 +108,26 @@ class Mediation(_Model, kw_only=True):
     missions: list[Text] = []
 
 
-class Financement(_Model, kw_only=True):
+class Financement(_Model, kw_only=True, frozen=True):
     """Amounts in euros (integers: cents are not used in this scheme)."""
 
     etat: Annotated[int, Meta(gt=0)]
 
 
-class Metropole(_Model, kw_only=True):
+class Metropole(_Model, kw_only=True, frozen=True):
     """The intercommunal body."""
 
     nom: Text
     deliberation: Text
 
 
-class Association(_Model, kw_only=True):
+class Association(_Model, kw_only=True, frozen=True):
     """The association that employs the professionals."""
 
     nom: Text
 
 
-class Signataire(_Model, kw_only=True):
+class Signataire(_Model, kw_only=True, frozen=True):
     """A person who signs; titles agree with the civilité."""
 
     civilite: Civilite
@@ -137,7 +135,7 @@ class Signataire(_Model, kw_only=True):
     nom: Text
 
 
-class Partie(_Model, kw_only=True):
+class Partie(_Model, kw_only=True, frozen=True):
     """A party to the avenant, represented by a signataire acting in a fonction."""
 
     id: Ident
@@ -150,7 +148,7 @@ class Partie(_Model, kw_only=True):
     ressort_comite: OptionalText | None = None
 
 
-class MembreComite(_Model, kw_only=True):
+class MembreComite(_Model, kw_only=True, frozen=True):
     """A member of the steering committee: a party (by id) or another office holder."""
 
     partie: Ident | None = None
@@ -159,7 +157,7 @@ class MembreComite(_Model, kw_only=True):
     ressort: Text | None = None
 
 
-class VariableSet(_Model, kw_only=True):
+class VariableSet(_Model, kw_only=True, frozen=True):
     """One variable set: everything that varies by year or place in an avenant."""
 
     avenant: Avenant

@@ -1,4 +1,4 @@
-"""Titles that agree with the person: « Monsieur le Préfet », « Madame la Préfète »…
+"""Titles that agree with the person: « Monsieur le Préfet », « Madame la Préfète ».
 
 >>> titre("prefet", "Madame")
 'Préfète'

@@ -52,7 +52,7 @@ def test_each_signatory_has_a_column_with_title_then_name(built_2023: Path) -> N
     (table,) = document.tables
     titles = [" ".join(words(paragraph_text(c._tc))) for c in table.rows[0].cells]
     names = [" ".join(words(paragraph_text(c._tc))) for c in table.rows[1].cells]
-    assert list(zip(titles, names)) == [
+    assert list(zip(titles, names, strict=True)) == [
         (" ".join(words(t)), " ".join(words(n))) for t, n in REF.signatures]
 
 

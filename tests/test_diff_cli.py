@@ -67,7 +67,8 @@ def test_a_changed_amount_is_explained_in_a_word_comment(project: Path) -> None:
 
 def test_diff_of_two_word_files_writes_where_o_says(project: Path, tmp_path: Path) -> None:
     old, new = tmp_path / "ancien.docx", tmp_path / "nouveau.docx"
-    for path, text in ((old, "Le montant est de 100 euros."), (new, "Le montant est de 120 euros.")):
+    pairs = ((old, "Le montant est de 100 euros."), (new, "Le montant est de 120 euros."))
+    for path, text in pairs:
         document = docx.Document()
         document.add_heading("Article 1 : Montant", level=1)
         document.add_paragraph(text)

@@ -320,7 +320,8 @@ def test_it_fixes_runs_inside_insertions_and_hyperlinks_and_leaves_deletions_alo
 def test_it_treats_a_tab_or_a_break_as_a_boundary():
     p = paragraph_from_xml(
         "<w:r><w:t>Article 1</w:t><w:tab/><w:t>: objet</w:t></w:r>"
-        "<w:r><w:t xml:space=\"preserve\">fin </w:t><w:br/><w:t xml:space=\"preserve\"> ;</w:t></w:r>"
+        "<w:r><w:t xml:space=\"preserve\">fin </w:t><w:br/>"
+        "<w:t xml:space=\"preserve\"> ;</w:t></w:r>"
     )
     fix_paragraph(p)
     assert t_texts(p) == ["Article 1", ": objet", "fin ", " ;"]

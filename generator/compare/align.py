@@ -376,8 +376,9 @@ def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]
 
 
 def _rewritten(changes: int, kept: float) -> bool:
-    """Whether edits read as confetti: many changes with half the words gone, or a few with
-    two thirds gone.
+    """Tell whether edits read as confetti.
+
+    They do with many changes and half the words gone, or a few with two thirds gone.
 
     >>> _rewritten(3, 0.45), _rewritten(2, 0.45), _rewritten(2, 0.3), _rewritten(1, 0.0)
     (True, False, True, False)

@@ -604,7 +604,7 @@ class Redliner:
         next_id = max(used | {0}) + 1
         for ref, old_id in deleted:
             note = old_notes.get(old_id)
-            if note is None:
+            if note is None or old_part is None:
                 continue
             clone = copy.deepcopy(note)
             strip_markers(clone)
@@ -923,6 +923,7 @@ class _ParagraphWriter:
         shell = run_shell(run)
         shell.append(text_element(text, deleted=status == "-"))
         if changed_look:
+            assert old_run is not None  # changed_look says so
             add_rpr_change(shell, old_run.find(RPR), self.rev)
             self._touched(shell)
         target.append(shell)
@@ -959,6 +960,9 @@ class _ParagraphWriter:
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
         if n.kind == "run":
+            # run atoms carry their run and its element
+            assert o.run is not None and n.run is not None
+            assert o.element is not None and n.element is not None
             shell = run_shell(n.run)
             shell.append(n.element)
             if self.owner.look(o.run) != self.owner.look(n.run):
