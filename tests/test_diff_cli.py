@@ -112,3 +112,14 @@ def test_diff_with_a_wrong_number_of_arguments_is_a_usage_error(project: Path) -
     result = run_cli("--root", str(project), "diff", DOSSIER, "2023")
     assert result.returncode == 1
     assert "attend deux versions" in result.stderr
+
+
+def test_the_docxodus_engine_gives_the_same_accept_and_reject_texts(project: Path) -> None:
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024", "--moteur",
+                     "docxodus", "-o", str(project / "docxodus.docx"))
+    assert result.returncode == 0, result.stderr
+    assert "moteur docxodus" in result.stdout
+    out = project / "output" / DOSSIER
+    redline = project / "docxodus.docx"
+    assert _body(redline, "accept") == _body(out / "2024" / "avenant-2-2024.docx", "plain")
+    assert _body(redline, "reject") == _body(out / "2023" / "avenant-1-2023.docx", "plain")
