@@ -6,6 +6,7 @@ Every message is French and starts with the place, so that the CLI can print it 
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -31,6 +32,23 @@ class AvenantError(Exception):
         if self.field:
             place += f"{self.field}: "
         return place + self.message
+
+
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EISDIR: "c’est un dossier",
+    errno.ENOTDIR: "un élément du chemin n’est pas un dossier",
+    errno.EEXIST: "existe déjà",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in French."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 class VariablesError(AvenantError):
@@ -90,4 +108,4 @@ class FormatError(AvenantError):
     """A value cannot be written in French as asked (a negative amount, a fractional count…)."""
 
 
-__all__ += ["FormatError"]
+__all__ += ["FormatError", "os_reason"]

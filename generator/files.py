@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 
 def sha256(data: bytes) -> str:
@@ -52,7 +52,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"écriture impossible ({exc.strerror})", path=label) from None
+        raise OutputError(f"écriture impossible ({os_reason(exc)})", path=label) from None
     linked = False
     try:
         umask = os.umask(0)
@@ -72,7 +72,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
         if linked and backup is not None:
             backup.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"écriture impossible ({exc.strerror or exc})",
+            raise OutputError(f"écriture impossible ({os_reason(exc)})",
                               path=label) from None
         raise
     return backup

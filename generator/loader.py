@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from .errors import InvalidVariables, Problem, VariablesError
+from .errors import InvalidVariables, Problem, VariablesError, os_reason
 from .model import VariableSet
 
 MAX_BYTES = 1_000_000
@@ -234,7 +234,7 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
     except FileNotFoundError:
         raise VariablesError("fichier introuvable", path=label) from None
     except OSError as exc:
-        raise VariablesError(f"lecture impossible ({exc.strerror})", path=label) from None
+        raise VariablesError(f"lecture impossible ({os_reason(exc)})", path=label) from None
     if len(raw) > MAX_BYTES:
         raise VariablesError(f"fichier trop volumineux ({len(raw)} octets)", path=label)
     try:

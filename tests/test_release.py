@@ -347,7 +347,7 @@ def test_a_failed_write_leaves_the_old_file_intact(
     capsys.readouterr()
     assert main(["--root", str(projet), "build", DOSSIER, "2023", "--force"]) == 1
     assert capsys.readouterr().err == (
-        f"erreur : {DOCX}: écriture impossible (No space left on device)\n")
+        f"erreur : {DOCX}: écriture impossible (disque plein)\n")
     assert target.read_bytes() == b"version retouchee a la main"
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name, "manifest.json"]
 

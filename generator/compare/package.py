@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import CompareError, OutputError
+from ..errors import CompareError, OutputError, os_reason
 
 #: Caps on what one document may expand to. A 300-page avenant is about 3 MB of XML; images
 #: make the rest. Far above real documents, far below what would exhaust the machine.
@@ -158,7 +158,7 @@ def read_package(path: Path | str) -> Package:
     except IsADirectoryError:
         raise CompareError("c’est un dossier, pas un document Word", path=where) from None
     except OSError as exc:
-        raise CompareError(f"fichier illisible ({exc.strerror})", path=where) from None
+        raise CompareError(f"fichier illisible ({os_reason(exc)})", path=where) from None
     if head.startswith(OLE_MAGIC):
         raise CompareError(
             "document protégé par mot de passe (chiffré) ou au format Word 97-2003 (.doc) : "
@@ -274,7 +274,7 @@ def write_package(parts: dict[str, bytes], out: Path) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         _remove_quietly(tmp)
-        raise OutputError(f"écriture impossible ({exc.strerror or exc})", path=str(out)) from None
+        raise OutputError(f"écriture impossible ({os_reason(exc)})", path=str(out)) from None
     except BaseException:
         _remove_quietly(tmp)
         raise
