@@ -170,6 +170,10 @@ _SYNTAX = [
     ("found unknown escape character", "séquence d’échappement inconnue entre guillemets"),
     ("expected a single document", "un seul document YAML par fichier"),
     ("but found another document", "un seul document YAML par fichier"),
+    ("expected the node content", "valeur attendue (crochet, accolade ou guillemet non "
+     "fermé ?)"),
+    ("found unexpected ':'", "« : » inattendu ; mettez la valeur entre guillemets"),
+    ("expected <block mapping start>", "indentation incohérente"),
     ("found character", "caractère interdit à cet endroit"),
     ("found a tab character", "tabulation interdite : indentez avec des espaces"),
 ]
