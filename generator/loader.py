@@ -264,7 +264,7 @@ def _refuse_template_syntax(data: Any, loc: Loc, lines: dict[Loc, int], label: s
     elif isinstance(data, list):
         for index, value in enumerate(data):
             _refuse_template_syntax(value, (*loc, index), lines, label, problems)
-    elif isinstance(data, str) and any(tag in data for tag in ("{{", "{%", "{#", "}}", "%}")):
+    elif isinstance(data, str) and any(tag in data for tag in ("{{", "{%", "{#", "}}", "%}", "{_", "_}")):
         problems.append(Problem(
             "une valeur ne peut pas contenir de balise de modèle ({{, {%, {#) : "
             f"{data!r}", path=label, line=_line_of(loc, lines), field=_dotted(loc)))
