@@ -21,7 +21,7 @@ from . import __version__
 from .checks import errors, problems
 from .context import build_context
 from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
-from .files import sha256, write_atomic
+from .files import sha256, write_all, write_atomic
 from .french import numero
 from .loader import load
 from .model import VariableSet
@@ -173,18 +173,12 @@ def _previous_hashes(manifest: Path) -> dict[str, str]:
         return {}
 
 
-def _replaceable(path: Path, data: bytes, previous: dict[str, str]) -> bool:
-    """Tell whether a file may be replaced without --force.
+def _last_pdf(path: Path, previous: dict[str, str]) -> bool:
+    """Tell whether ``path`` is the PDF the last build wrote, untouched since.
 
-    It may when absent, identical, or (for a PDF, which LibreOffice never writes twice alike)
-    exactly as the last build recorded it.
+    LibreOffice never writes the same PDF twice, so our own may be replaced without --force.
     """
-    if not path.exists():
-        return True
-    current = path.read_bytes()
-    if current == data:
-        return True
-    return path.suffix == ".pdf" and previous.get(path.name) == sha256(current)
+    return path.suffix == ".pdf" and previous.get(path.name) == sha256(path.read_bytes())
 
 
 def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | None = None,
@@ -204,22 +198,9 @@ def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | 
         written[pdf_path.name] = _pdf_bytes(docx, target.name)
     manifest = target.with_name("manifest.json")
     previous = _previous_hashes(manifest)
-    # Refuse before writing anything: either every file can be written, or none is.
-    for file_name, data in written.items():
-        path = target.with_name(file_name)
-        if not force and not _replaceable(path, data, previous):
-            raise OutputError(
-                "le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été "
-                "modifié (--force le remplace en gardant l’ancien à côté)",
-                path=project.relative(path))
-    backups = []
-    for file_name, data in written.items():
-        path = target.with_name(file_name)
-        ours = _replaceable(path, data, previous)
-        backup = write_atomic(path, data, force=True, keep_old=not ours,
-                              label=project.relative(path))
-        if backup is not None:
-            backups.append(backup)
+    backups = write_all({target.with_name(n): d for n, d in written.items()}, force=force,
+                        ours=lambda path, _data: _last_pdf(path, previous),
+                        label=project.relative)
     content = {
         "outil": {"nom": "avenant", "version": __version__},
         "dossier": dossier,

@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, UsageError
-from .files import write_atomic
+from .errors import UsageError
+from .files import write_all, write_atomic
 from .paths import Project, check_name
 
 # What a reviewer reads for a field of the variable set; other fields show their dotted path.
@@ -231,14 +231,8 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
             new=Path(project.relative(new)))
         value_rows = [(c.label, c.old, c.new) for c in changes]
         html = report_html(comparison, value_changes=value_rows, title=title)
-        outputs = {target: redline.read_bytes(), html_target: html.encode("utf-8")}
-        for path, data in outputs.items():  # refuse before writing anything
-            if not force and path.exists() and path.read_bytes() != data:
-                raise OutputError("le fichier existe déjà et diffère de la nouvelle comparaison ; "
-                                  "rien n’a été modifié (--force le remplace en gardant "
-                                  "l’ancien à côté)", path=project.relative(path))
-        for path, data in outputs.items():
-            write_atomic(path, data, force=True, label=project.relative(path))
+        write_all({target: redline.read_bytes(), html_target: html.encode("utf-8")},
+                  force=force, label=project.relative)
     print(report_text(comparison, value_changes=value_rows))
     print(f"Rapport HTML : {project.relative(html_target)}")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import OutputError, os_reason
@@ -44,9 +45,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
         if path.read_bytes() == data:
             return None
         if not force:
-            raise OutputError(
-                "le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été modifié "
-                "(--force le remplace en gardant l’ancien à côté)", path=label)
+            raise OutputError(REFUSED, path=label)
         backup = _backup_name(path) if keep_old else None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,3 +75,33 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | N
                               path=label) from None
         raise
     return backup
+
+
+REFUSED = ("le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été modifié "
+           "(--force le remplace en gardant l’ancien à côté)")
+
+
+def write_all(files: dict[Path, bytes], *, force: bool = False,
+              ours: Callable[[Path, bytes], bool] | None = None,
+              label: Callable[[Path], str] = str) -> list[Path]:
+    """Write several files, all or none: every one is checked before any is written.
+
+    A file that exists and differs is refused without ``force``, unless ``ours(path, data)``
+    says the tool itself wrote it (then it is replaced without a backup). Returns the backups
+    kept of replaced files.
+    """
+    def replaceable(path: Path, data: bytes) -> bool:
+        return (not path.exists() or path.read_bytes() == data
+                or (ours is not None and ours(path, data)))
+
+    if not force:
+        for path, data in files.items():
+            if not replaceable(path, data):
+                raise OutputError(REFUSED, path=label(path))
+    backups = []
+    for path, data in files.items():
+        backup = write_atomic(path, data, force=True, keep_old=not replaceable(path, data),
+                              label=label(path))
+        if backup is not None:
+            backups.append(backup)
+    return backups

@@ -255,6 +255,11 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
 
 
 
+# What opens or closes a template tag, docxtpl's escaped forms ({_{ … }_}) included: never in a
+# value (it would be evaluated or mistaken for a leftover tag), never in a rendered document.
+TAG_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}", "{_", "_}")
+
+
 def _refuse_template_syntax(data: Any, loc: Loc, lines: dict[Loc, int], label: str,
                             problems: list[Problem]) -> None:
     """Values are data: a value that looks like a template tag is refused, never evaluated."""
@@ -264,7 +269,7 @@ def _refuse_template_syntax(data: Any, loc: Loc, lines: dict[Loc, int], label: s
     elif isinstance(data, list):
         for index, value in enumerate(data):
             _refuse_template_syntax(value, (*loc, index), lines, label, problems)
-    elif isinstance(data, str) and any(tag in data for tag in ("{{", "{%", "{#", "}}", "%}", "{_", "_}")):
+    elif isinstance(data, str) and any(marker in data for marker in TAG_MARKERS):
         problems.append(Problem(
             "une valeur ne peut pas contenir de balise de modèle ({{, {%, {#) : "
             f"{data!r}", path=label, line=_line_of(loc, lines), field=_dotted(loc)))

@@ -16,8 +16,8 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from .errors import TemplateError
+from .loader import TAG_MARKERS
 
-TAG_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 _UNDEFINED_ATTR = re.compile(r"has no attribute '([^']+)'")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
 _CACHE_SIZE = 64  # distinct template parts kept compiled (a few per template)
@@ -31,13 +31,6 @@ def _configured(environment_class: Any) -> Any:
     env = environment_class(undefined=StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
-
-
-def make_environment() -> Any:
-    """The Jinja environment every template renders in, with the French filters."""
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return _configured(SandboxedEnvironment)
 
 
 @functools.cache
