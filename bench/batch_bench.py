@@ -13,12 +13,11 @@ import datetime as dt
 import io
 import pickle
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from processes import environment, timed
+from processes import side_by_side, verdict
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "variables" / "bataillon-prevention-dijon" / "2023.yaml"
@@ -121,21 +120,18 @@ def main() -> None:
             jobs.append((str(template), str(target), build_context(loaded.variables)))
         job_file = tmp / "contextes.pickle"
         job_file.write_bytes(pickle.dumps(jobs))
-        env = environment()
         ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", "--all"]
         bare_cmd = [sys.executable, "-c", BARE, str(job_file)]
-        ours, bare = [], []
-        for _ in range(RUNS):
-            shutil.rmtree(root / "output", ignore_errors=True)  # every file written afresh
+
+        def reset() -> None:  # every file written afresh
+            shutil.rmtree(root / "output", ignore_errors=True)
             shutil.rmtree(bare_dir)
             bare_dir.mkdir()
-            bare.append(timed(bare_cmd, env))
-            ours.append(timed(ours_cmd, env))
-        ours_s, bare_s = statistics.median(ours), statistics.median(bare)
-        ratio = ours_s / bare_s
-        verdict = "" if ratio <= GOAL else f"  (objectif ≤ {GOAL:.1f}× non atteint)"
+
+        ours_s, bare_s, ratio = side_by_side(ours_cmd, bare_cmd, RUNS, reset)
         print(f"lot ({DOSSIERS} dossiers × {len(YEARS)} versions) : avenant build --all "
-              f"{ours_s:.1f} s, boucle docxtpl {bare_s:.1f} s, ratio {ratio:.2f}×{verdict}")
+              f"{ours_s:.1f} s, boucle docxtpl {bare_s:.1f} s, ratio {ratio:.2f}×"
+              f"{verdict(ratio, GOAL)}")
 
 
 if __name__ == "__main__":

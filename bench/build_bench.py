@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pickle
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from processes import environment, timed
+from processes import side_by_side, verdict
 
 REPO = Path(__file__).resolve().parents[1]
 DOSSIER, VERSION = "bataillon-prevention-dijon", "2023"
@@ -66,21 +65,17 @@ def main() -> None:
         job = tmp / "contexte.pickle"
         context = build_context(loaded.variables)
         job.write_bytes(pickle.dumps((str(template), str(bare_out), context)))
-        env = environment()
         ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", DOSSIER,
                     VERSION]
         bare_cmd = [sys.executable, "-c", BARE, str(job)]
-        ours, bare = [], []
-        for _ in range(RUNS):
-            shutil.rmtree(root / "output", ignore_errors=True)  # a fresh build each time
+
+        def reset() -> None:  # a fresh build each time
+            shutil.rmtree(root / "output", ignore_errors=True)
             bare_out.unlink(missing_ok=True)
-            bare.append(timed(bare_cmd, env))
-            ours.append(timed(ours_cmd, env))
-        ours_s, bare_s = statistics.median(ours), statistics.median(bare)
-        ratio = ours_s / bare_s
-        verdict = "" if ratio <= GOAL else f"  (objectif ≤ {GOAL:.1f}× non atteint)"
+
+        ours_s, bare_s, ratio = side_by_side(ours_cmd, bare_cmd, RUNS, reset)
         print(f"build {VERSION} : avenant {ours_s:.2f} s, docxtpl seul {bare_s:.2f} s, "
-              f"ratio {ratio:.2f}×{verdict}")
+              f"ratio {ratio:.2f}×{verdict(ratio, GOAL)}")
 
 
 if __name__ == "__main__":
