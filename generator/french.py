@@ -213,11 +213,6 @@ def _period(debut: object, fin: object) -> tuple[date, date]:
     return start, end
 
 
-def _de(words: str) -> str:
-    """Put "de" before ``words``, elided before a vowel: "de janvier", "d’avril"."""
-    return f"d{_APOSTROPHE}{words}" if words[:1] in "aeiouyéèêh" else f"de {words}"
-
-
 def periode_mois(debut: date, fin: date) -> str:
     """Write a period by months: "de janvier 2023 à décembre 2023".
 
@@ -227,7 +222,7 @@ def periode_mois(debut: date, fin: date) -> str:
     'd’avril 2023 à mars 2024'
     """
     start, end = _period(debut, fin)
-    return f"{_de(mois_annee(start))} à {mois_annee(end)}"
+    return f"{de(mois_annee(start))} à {mois_annee(end)}"
 
 
 def periode_jours(debut: date, fin: date) -> str:
@@ -315,8 +310,11 @@ def capitalise(s: str) -> str:
     return s
 
 
-def _starts_with_vowel(words: str) -> bool:
-    return words[:1].lower() in "aâàeéèêëiîïoôuûùyh"
+def _elided(article: str, words: str) -> str:
+    """``article`` before ``words``, its vowel elided before a vowel or a mute h."""
+    if words[:1].lower() in "aâàeéèêëiîïoôuûùyh":
+        return f"{article[:-1]}{_APOSTROPHE}{words}"
+    return f"{article} {words}"
 
 
 def de(words: str) -> str:
@@ -327,7 +325,7 @@ def de(words: str) -> str:
     >>> de("Aurelle Métropole")
     'd’Aurelle Métropole'
     """
-    return f"d{_APOSTROPHE}{words}" if _starts_with_vowel(words) else f"de {words}"
+    return _elided("de", words)
 
 
 def la(words: str) -> str:
@@ -338,7 +336,7 @@ def la(words: str) -> str:
     >>> la("Fondation du Bief")
     'la Fondation du Bief'
     """
-    return f"l{_APOSTROPHE}{words}" if _starts_with_vowel(words) else f"la {words}"
+    return _elided("la", words)
 
 
 FILTERS: dict[str, Callable[..., object]] = {
