@@ -9,8 +9,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REFERENCE = SHARED / "reference" / "avenant-1-2023-reference.txt"
+REFERENCE = Path(__file__).resolve().parent / "data" / "reference" / "avenant-1-2023-reference.txt"
 SPACES = re.compile(r"[ \u00a0\u202f\u2009\t]+")
 BLANK = re.compile(r"^(_+|\.{3,}|…+)$")
 

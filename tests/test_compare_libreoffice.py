@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -23,14 +22,14 @@ from lxml import etree
 from generator.compare import compare
 from generator.compare.views import document_views
 from tests.test_compare_redline import BASE, LIST, TABLE, H, inserted, replaced
+from tests import libreoffice
 from tests.test_compare_support import Doc, Field, Image, Link, Para, Table, build, xml_of
 
 ROOT = Path(__file__).resolve().parents[1]
-LO_ACCEPT = ROOT.parent / "shared" / "tools" / "lo_accept.py"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice (soffice) n’est pas installé")
+pytestmark = pytest.mark.skipif(not libreoffice.available(),
+                                reason="LibreOffice (soffice, python3-uno) n’est pas installé")
 
 EXTRA = [Field("Voir la page ", "PAGE", "2"),
          Link("Consulter ", "https://example.org/a", "le site"),
@@ -83,12 +82,9 @@ def lo(tmp_path_factory):
     compare(old, new, plain, author="Préfecture de la Côte-d’Or",
             date=datetime(2024, 3, 1, 9, 0))
     result = {"old": old, "new": new, "out": out, "plain": plain, "comparison": comparison}
-    if LO_ACCEPT.exists():
-        seen = subprocess.run([sys.executable, str(LO_ACCEPT), str(plain), str(folder / "lo")],
-                              check=True, capture_output=True, text=True, timeout=300)
-        result["seen"] = int(seen.stdout.strip().splitlines()[-1])
-        result["accept"] = folder / "lo" / "accept.docx"
-        result["reject"] = folder / "lo" / "reject.docx"
+    result["seen"] = libreoffice.accept_reject(plain, folder / "lo")
+    result["accept"] = folder / "lo" / "accept.docx"
+    result["reject"] = folder / "lo" / "reject.docx"
     roundtrip = folder / "allerretour"
     roundtrip.mkdir()
     _soffice("--convert-to", "docx:MS Word 2007 XML", "--outdir", str(roundtrip), str(out),
@@ -99,11 +95,6 @@ def lo(tmp_path_factory):
     return result
 
 
-def _need_lo_accept(lo):
-    if "accept" not in lo:
-        pytest.skip(f"{LO_ACCEPT} introuvable")
-
-
 def test_the_pair_covers_every_kind_of_change(lo):
     kinds = {c.kind for c in lo["comparison"].changes}
     assert kinds == {"insertion", "suppression", "modification", "mise en forme"}
@@ -112,13 +103,11 @@ def test_the_pair_covers_every_kind_of_change(lo):
 
 
 def test_libreoffice_sees_the_revisions(lo):
-    _need_lo_accept(lo)
     assert lo["seen"] >= 20
 
 
 @pytest.mark.parametrize("view, reference", [("accept", "new"), ("reject", "old")])
 def test_libreoffice_accept_all_and_reject_all_give_the_new_and_old_texts(lo, view, reference):
-    _need_lo_accept(lo)
     # LibreOffice computes page numbers again: fields are compared without their results.
     theirs = document_views(lo[view], fields=False)
     ours = document_views(lo[reference], fields=False)
@@ -129,7 +118,6 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_old_texts(lo, vi
 
 
 def test_our_reader_agrees_with_libreoffice(lo):
-    _need_lo_accept(lo)
     for view in ("accept", "reject"):
         ours = document_views(lo["plain"], view, fields=False)
         theirs = document_views(lo[view], fields=False)
