@@ -165,6 +165,11 @@ def raw_problem(text: str) -> tuple[int, str] | None:
 _RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def blank_controls(text: str) -> str:
+    """``text`` with its control characters made spaces (to find a field's path around one)."""
+    return _RAW.sub(" ", text)
+
+
 # --- The walk ------------------------------------------------------------------------------
 
 class Unusual(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import VariablesError, os_reason
 from .yaml_careful import _field_at, careful_tree
-from .yaml_nodes import MAX_BYTES, Loc, Unusual, plain_tree, raw_problem
+from .yaml_nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw_problem
 
 __all__ = ["read_tree", "Loc"]
 
@@ -99,7 +99,8 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
     problem = raw_problem(text)
     if problem:
         line, message = problem
-        raise VariablesError(message, path=label, line=line, field=_field_at(text, line))
+        raise VariablesError(message, path=label, line=line,
+                             field=_field_at(blank_controls(text), line))
     fast = _fast_tree(text, label)
     if fast is not None:
         return fast
