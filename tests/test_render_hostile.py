@@ -135,9 +135,11 @@ def test_build_all_finishes_the_other_sets_and_reports_the_hostile_one(project: 
                     encoding="utf-8")
     result = _build(project, "--all", timeout=600)
     assert result.returncode == 1, result.output
-    assert "templates/hostile.docx: puissance trop grande" in result.output, result.output
-    assert (project / "output" / DOSSIER / "avenant-1-2023.docx").exists()
-    assert not (project / "output" / DOSSIER / "avenant-2-2024.docx").exists()
+    flat = " ".join(result.output.replace("│", " ").split())
+    assert "hostile.docx" in flat and "puissance trop grande" in flat, result.output
+    assert (project / "output" / DOSSIER / "2023" / "avenant-1-2023.docx").exists()
+    assert (project / "output" / "exemple-fictif-trois-communes" / "2025").exists()
+    assert not (project / "output" / DOSSIER / "2024" / "avenant-2-2024.docx").exists()
     assert "Traceback" not in result.output
 
 
