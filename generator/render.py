@@ -19,12 +19,13 @@ from typing import Any
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
-from .errors import CompareError, TemplateError
+from .errors import CompareError, FormatError, TemplateError
 from .loader import TAG_MARKERS
 from .sandbox import Refused, Timeout, environment, limits
 from .template_errors import at, lined, located, located_error
 
 _CACHE_SIZE = 64  # distinct template parts kept patched (a few per template)
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024  # a template file, compressed
 _FAULTS = (ArithmeticError, RecursionError, MemoryError, TypeError, ValueError, LookupError,
            AttributeError, Timeout, Refused)
 """What a hostile template can make Jinja raise, besides Jinja's own errors."""
@@ -103,6 +104,9 @@ def _open(template: Path, label: str) -> io.BytesIO:
         info = template.stat()
         if not template.is_file():
             raise TemplateError("modèle introuvable (ce n’est pas un fichier)", path=label)
+        if info.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"modèle illisible : fichier trop volumineux ({info.st_size} "
+                                f"octets, au plus {MAX_TEMPLATE_BYTES})", path=label)
         _validated(template.resolve(), info.st_mtime_ns, info.st_size)
         return io.BytesIO(template.read_bytes())
     except FileNotFoundError:
@@ -199,6 +203,9 @@ def render(template: Path, context: dict[str, Any], *, label: str | None = None,
         if exc.path:
             raise
         raise TemplateError(exc.message, path=label, value=exc.value) from None
+    except FormatError as exc:  # a filter could not write a value: say which tag asked
+        raise FormatError(located_error(exc, label).message, path=label,
+                          value=exc.value) from None
     except (JinjaError, *_FAULTS) as exc:
         raise located_error(exc, label) from None
     left = leftover_tags(doc)

@@ -13,7 +13,7 @@ import re
 from types import TracebackType
 from typing import Any
 
-from .errors import TemplateError
+from .errors import AvenantError, TemplateError
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _HEADING = re.compile(r'<w:pStyle w:val="(?:Heading1|Titre1|heading1)"')
@@ -123,6 +123,8 @@ def french_message(exc: BaseException) -> tuple[str, str]:
 
     if isinstance(exc, Refused):
         return str(exc), ""
+    if isinstance(exc, AvenantError):
+        return exc.message, ""
     if isinstance(exc, Timeout):
         return (f"rendu trop long (plus de {TIME_LIMIT:g} s) : boucle trop grande ou sans "
                 "fin ?"), ""

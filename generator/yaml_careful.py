@@ -1,9 +1,11 @@
 """The careful road for YAML that is not plainly well formed: every problem placed exactly.
 
 :func:`careful_tree` walks the event stream once to refuse what must never load (tags that
-would build objects, alias bombs, duplicate keys, impossible dates), with the field path of
-each event, then reads the round-trip tree whose nodes remember their lines. It is slower than
-libyaml's reader in :mod:`generator.loader`, and is only taken when that one gives up.
+would build objects, alias bombs, duplicate keys), with the field path of each event, then
+composes ruamel's node tree and turns it into values by the walk the fast reader uses
+(:func:`generator.yaml_nodes.plain_tree`). It is slower than libyaml's reader in
+:mod:`generator.yaml_reader`, and is only taken when that one gives up. A syntax error after
+a quote left open is placed where the quote opened.
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def raw_problem(text: str) -> tuple[int, str] | None:
                   "le fichier est-il bien un texte ?")
 
 
-_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def blank_controls(text: str) -> str:

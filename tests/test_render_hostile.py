@@ -259,3 +259,23 @@ def test_check_template_finds_every_fault_with_its_article_and_tag(tmp_path: Pat
     (tmp_path / "e.docx").write_bytes(b"")
     (error,) = check_template(tmp_path / "e.docx", "e.docx")
     assert str(error).startswith("e.docx: modèle illisible")
+
+
+def test_a_filter_that_cannot_write_a_value_names_its_tag(tmp_path: Path) -> None:
+    from generator.errors import FormatError
+
+    template = with_tag(tmp_path / "m.docx", "{{ (10**16)|montant }}", after=ARTICLE_14)
+    context = _context()
+    with pytest.raises(FormatError) as caught:
+        render(template, context, label="m.docx")
+    assert str(caught.value).startswith("m.docx: montant trop grand pour être écrit")
+    assert f"article « {ARTICLE_14} », balise « {{{{ (10**16)|montant }}}} »" in str(caught.value)
+
+
+def _context() -> dict:
+    from generator.build import load_set
+    from generator.context import build_context
+    from generator.paths import Project
+
+    loaded = load_set(Project(ROOT), DOSSIER, "2023")
+    return build_context(loaded.variables)
