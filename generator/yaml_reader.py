@@ -8,6 +8,7 @@ nodes into values through :func:`generator.yaml_nodes.plain_tree`, so they agree
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,15 @@ from .yaml_nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw
 __all__ = ["read_tree", "Loc"]
 
 
+# Where a YAML tag (``!!str``, ``!perso``) may start: libyaml's nodes keep no trace of an
+# explicit tag that equals the implicit one, so a file that may hold one takes the careful road.
+_MAYBE_TAG = re.compile(r"(?m)(?:^[ \t]*|[:?-][ \t]+|[\[{,][ \t]*)!")
+
+
 def _fast_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]] | None:
     """Read a plain set with libyaml's C parser, or return None to take the careful road."""
+    if _MAYBE_TAG.search(text):
+        return None
     try:
         import yaml
         loader = yaml.CSafeLoader(text)
@@ -28,10 +36,6 @@ def _fast_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]] |
         return None
     try:
         root = loader.get_single_node()
-        # An explicit tag (``!!str 12``) leaves no trace in a node but its tag: find it by
-        # resolving again, as the composer does for a node without one.
-        if root is not None and _has_explicit_tag(loader, root, yaml):
-            return None
     except (yaml.YAMLError, RecursionError):
         return None
     finally:
@@ -42,25 +46,6 @@ def _fast_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]] |
         return plain_tree(root, label, careful=False)
     except Unusual:
         return None
-
-
-def _has_explicit_tag(loader: Any, root: Any, yaml: Any) -> bool:
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return True  # an alias: the careful road counts what it expands to
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            implicit = (not node.style, bool(node.style))
-            if node.tag != loader.resolve(yaml.ScalarNode, node.value, implicit):
-                return True
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        else:
-            for key, value in node.value:
-                stack.extend((key, value))
-    return False
 
 
 def _read_bytes(path: Path, label: str) -> bytes:

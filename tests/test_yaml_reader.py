@@ -204,3 +204,15 @@ def test_a_lone_surrogate_never_reaches_a_built_document(tmp_path: Path) -> None
     assert f"{LABEL}:87: metropole.deliberation: caractère interdit (U+D800" in result.output
     assert not (root / "output").exists()
     assert result.peak_mb < 400
+
+
+@pytest.mark.parametrize("text", ["a: !!int 12\n", "a: !!str 12\n", "a:\n  - !!float 1\n",
+                                  "a: [!!int 1]\n", "!!map\na: 1\n"])
+def test_an_explicit_tag_is_refused_even_when_it_says_what_the_value_is(
+        tmp_path: Path, text: str) -> None:
+    with pytest.raises(VariablesError, match="étiquette YAML refusée"):
+        _read(tmp_path, text)
+
+
+def test_an_exclamation_mark_in_a_value_is_only_text(tmp_path: Path) -> None:
+    assert _read(tmp_path, "a: Attention !\nb: 'x: !y'\n") == {"a": "Attention !", "b": "x: !y"}
