@@ -75,6 +75,8 @@ HOSTILE = [
     ("{{ 9**(9**9) }}", "puissance trop grande"),
     ("{{ (10**60)**60 }}", "puissance trop grande"),
     ("{{ '%999999999d' % 1 }}", "format « % » trop large"),
+    ("{{ 'a'.ljust(10**10) }}", "mémoire dépassée pendant le rendu"),
+    ("{{ '%d'|format(1)|center(10**10) }}", "mémoire dépassée pendant le rendu"),
     ("{{ financement.etat|montant_lettres }}",
      "filtre inconnu : « montant_lettres » (voulez-vous dire « montant_en_lettres » ?)"),
     ("{% frobnicate %}", "balise inconnue : « frobnicate »"),
