@@ -26,7 +26,7 @@ MAX_LENGTH = 1_000_000  # characters or items built by one operation
 MAX_EXPONENT = 64
 MAX_BITS = 10_000  # of an integer computed by a template (about 3,000 digits)
 TIME_LIMIT = 15.0  # seconds per render; the 2023 avenant takes a tenth of one
-MEMORY_LIMIT = 1024**3  # bytes of address space a render may add
+MEMORY_LIMIT = 512 * 1024**2  # bytes of address space a render may add (it needs ~50 MB)
 _CACHE_SIZE = 64  # distinct template parts kept compiled (a few per template)
 
 

@@ -107,7 +107,6 @@ _RUNTIME = {
     ZeroDivisionError: "division par zéro",
     RecursionError: "appels imbriqués trop profonds (une macro s’appelle-t-elle elle-même ?)",
     OverflowError: "nombre trop grand dans un calcul du modèle",
-    MemoryError: "mémoire dépassée pendant le rendu",
     TypeError: "opération impossible sur ces valeurs",
     ValueError: "valeur impossible dans un calcul du modèle",
     KeyError: "clé absente",
@@ -119,12 +118,14 @@ def french_message(exc: BaseException) -> tuple[str, str]:
     """Jinja's or Python's message in French, and a word to find the faulty tag by."""
     from jinja2.exceptions import SecurityError, TemplateError as JinjaError
 
-    from .sandbox import TIME_LIMIT, Refused, Timeout
+    from .sandbox import MEMORY_LIMIT, TIME_LIMIT, Refused, Timeout
 
     if isinstance(exc, Refused):
         return str(exc), ""
     if isinstance(exc, AvenantError):
         return exc.message, ""
+    if isinstance(exc, MemoryError):
+        return f"mémoire dépassée pendant le rendu (plus de {MEMORY_LIMIT // 1024**2} Mo)", ""
     if isinstance(exc, Timeout):
         return (f"rendu trop long (plus de {TIME_LIMIT:g} s) : boucle trop grande ou sans "
                 "fin ?"), ""
@@ -139,7 +140,7 @@ def french_message(exc: BaseException) -> tuple[str, str]:
         return f"balise de modèle invalide (message de Jinja : {text})", ""
     for kind, french in _RUNTIME.items():
         if isinstance(exc, kind):
-            return (f"{french} ({text})" if text and kind not in (MemoryError, RecursionError,
+            return (f"{french} ({text})" if text and kind not in (RecursionError,
                                                                    ZeroDivisionError)
                     else french), ""
     return f"rendu impossible ({type(exc).__name__} : {text})", ""
