@@ -116,7 +116,8 @@ _RUNTIME = {
 
 def french_message(exc: BaseException) -> tuple[str, str]:
     """Jinja's or Python's message in French, and a word to find the faulty tag by."""
-    from jinja2.exceptions import SecurityError, TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaError
 
     from .sandbox import MEMORY_LIMIT, TIME_LIMIT, Refused, Timeout
 

@@ -111,7 +111,7 @@ class _Screen:
     def feed(self, event: Any) -> None:
         """Check one event."""
         if isinstance(event, ScalarEvent | AliasEvent | CollectionStartEvent):
-            is_key = self._place(event)
+            self._place(event)
             tag = getattr(event, "tag", None)
             if tag and not isinstance(event, AliasEvent):
                 raise self.error(

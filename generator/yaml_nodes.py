@@ -105,7 +105,8 @@ def resolve_plain(text: str) -> Any:
     found = _DATETIME.match(text)
     if found and _DATETIME.fullmatch(text):
         try:
-            return dt.datetime(*(int(part) for part in found.groups()))
+            year, month, day, hour, minute, second = (int(part) for part in found.groups())
+            return dt.datetime(year, month, day, hour, minute, second)
         except ValueError:
             raise Refused(f"date impossible : {text}") from None
     return text

@@ -52,8 +52,8 @@ def run_measured(*args: str, timeout: float = 120) -> Measured:
         peak = Path(tmp) / "peak"
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-c", _GO_BETWEEN, str(peak), str(timeout), sys.executable, "-m", "generator",
-             *args], env=env, capture_output=True, text=True, timeout=timeout + 30)
+            [sys.executable, "-c", _GO_BETWEEN, str(peak), str(timeout), sys.executable, "-m",
+             "generator", *args], env=env, capture_output=True, text=True, timeout=timeout + 30)
         seconds = time.monotonic() - started
         kilobytes = int(peak.read_text()) if peak.exists() else 0
     return Measured(result.returncode, result.stdout, result.stderr, seconds, kilobytes / 1024)
