@@ -52,7 +52,8 @@ class BuildResult:
     pdf: Path | None = None
     backups: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    changed: bool = False  # whether any file was created or replaced
+    changed: bool = False  # whether the avenant (or its PDF) was created or replaced
+    variables: VariableSet | None = None
 
 
 def load_set(project: Project, dossier: str, version: str) -> LoadedSet:
@@ -182,7 +183,6 @@ def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | 
     if pdf_path is not None:
         written[pdf_path.name] = _pdf_bytes(docx, target.name)
     content = {
-        "outil": {"nom": "avenant", "version": __version__},
         "dossier": dossier,
         "version": version,
         "entrees": dict(sorted(inputs.items())),
@@ -191,4 +191,5 @@ def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | 
                      manifest=content, label=project.relative)
     return BuildResult(docx=target, manifest=target.with_name(MANIFEST), pdf=pdf_path,
                        backups=done.backups, warnings=loaded.warnings,
-                       changed=any(p.name != MANIFEST for p in done.changed))
+                       changed=any(p.name != MANIFEST for p in done.changed),
+                       variables=loaded.variables)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .errors import OutputError, os_reason
 
 MANIFEST = "manifest.json"
@@ -197,6 +198,7 @@ def _merged_manifest(content: dict[str, Any], previous: dict[str, Any] | None,
                 kept[name] = digest
     kept.update({path.name: sha256(data) for path, data in files.items()})
     merged = {k: v for k, v in (previous or {}).items() if k != "fichiers"}
+    merged["outil"] = {"nom": "avenant", "version": __version__}
     merged.update(content)
     merged["fichiers"] = dict(sorted(kept.items()))
     return manifest_bytes(merged)
@@ -210,8 +212,9 @@ def write_all(files: dict[Path, bytes], *, force: bool = False,
               label: Callable[[Path], str] = str) -> Written:
     """Write files of one folder, all or none, by the rule of this module.
 
-    With ``manifest`` (provenance fields), the folder's ``manifest.json`` is written too,
-    recording the SHA-256 of every file written (and follows the same rule itself).
+    With ``manifest`` (provenance fields, possibly none), the folder's ``manifest.json`` is
+    written too: the tool and its version, those fields, and the SHA-256 of every file written
+    (it follows the same rule itself).
     """
     folders = {path.parent for path in files}
     if len(folders) != 1:
