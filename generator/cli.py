@@ -64,7 +64,8 @@ class _Parser(argparse.ArgumentParser):
         return super().format_usage().replace("usage:", "utilisation :", 1)
 
     def format_help(self) -> str:
-        return super().format_help().replace("usage:", "utilisation :", 1)
+        text = super().format_help().replace("usage:", "utilisation :", 1)
+        return re.sub(r"^(arguments|options):$", r"\1 :", text, flags=re.MULTILINE)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -83,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="avenant", description="Avenants aux conventions : produire, vérifier, "
                      "préparer l’année suivante, comparer.")
     _french_help(parser)
-    parser.add_argument("--root", type=Path, default=Path("."),
+    parser.add_argument("--root", type=Path, default=Path("."), metavar="CHEMIN",
                         help="dossier du projet (templates/, variables/, output/) ; "
                              "par défaut le dossier courant")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
