@@ -185,8 +185,10 @@ def _link_backup(path: Path) -> Path:
 
 def _merged_manifest(content: dict[str, Any], previous: dict[str, Any] | None,
                      files: dict[Path, bytes], folder: Path) -> bytes:
-    """The new manifest: ``content``, the files written now, and those of earlier runs still
-    in place and untouched (a comparison beside an avenant keeps its entry)."""
+    """The new manifest: ``content``, the files written now, and earlier ones still untouched.
+
+    So a comparison written beside an avenant keeps its entry when the avenant is rebuilt.
+    """
     recorded = dict(previous.get("fichiers", {})) if previous else {}
     names = {path.name for path in files}
     kept = {}

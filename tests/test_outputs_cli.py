@@ -5,6 +5,8 @@ Every test runs the command as a user runs it, on copies of the shipped dossiers
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -13,9 +15,15 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.files import read_manifest, sha256
-
 from .conftest import DOSSIER, run_cli
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 V2024 = Path("output") / DOSSIER / "2024"
 

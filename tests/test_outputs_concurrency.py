@@ -6,15 +6,25 @@ a lock their writes would interleave (the DOCX of one, the manifest of the other
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from generator.files import read_manifest, sha256
 from generator.package import read_custom_properties
 
 from .conftest import DOSSIER, ROOT
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
 
 OTHER = ("exemple-fictif-trois-communes", "2025")
 

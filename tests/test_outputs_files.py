@@ -8,6 +8,7 @@ none; a killed run's temporary files are cleaned; only regular files are read or
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -22,9 +23,16 @@ import docx
 import pytest
 
 from generator.cli import main
-from generator.files import read_manifest, sha256
 
 from .conftest import DOSSIER, ROOT, run_cli
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 OUT = Path("output") / DOSSIER / "2023"
 DOCX = OUT / "avenant-1-2023.docx"
@@ -90,7 +98,9 @@ def test_a_manifest_edited_by_hand_is_refused_and_kept_with_force(project: Path)
     forced = run_cli("--root", str(project), "build", DOSSIER, "2023", "--force")
     assert forced.returncode == 0, forced.stderr
     assert (project / OUT / "manifest.json.1").read_text(encoding="utf-8") == edited
-    assert read_manifest(manifest) is not None
+    assert read_manifest(manifest)["fichiers"] == {"avenant-1-2023.docx":
+                                                   digest(project / DOCX)}
+    assert "note" not in read_manifest(manifest)
 
 
 def test_a_full_disk_writes_neither_the_avenant_nor_its_manifest(
