@@ -180,7 +180,12 @@ def _docx_for(project: Project, dossier: str, version: str, force: bool,
     """
     from .build import build
 
-    result = build(dossier, version, root=project.root, force=force)
+    try:
+        result = build(dossier, version, root=project.root, force=force)
+    except OutputError as exc:
+        raise OutputError(f"{exc.message} ; cet avenant doit être reconstruit avant la "
+                          f"comparaison (ou comparez les fichiers eux-mêmes : avenant diff "
+                          f"ANCIEN.docx NOUVEAU.docx)", path=exc.path) from None
     if result.changed:
         rebuilt.append(result.docx)
     backups.extend(result.backups)

@@ -63,10 +63,10 @@ class Project:
             error = OutputError if writing else UsageError
             raise error(f"lien symbolique menant hors de {self.relative(area)}/ : refusé "
                         f"(le projet ne lit et n’écrit que dans templates/, variables/ et "
-                        f"output/)", path=self.relative_unresolved(path))
+                        f"output/)", path=self._as_given(path))
         return path
 
-    def relative_unresolved(self, path: Path) -> str:
+    def _as_given(self, path: Path) -> str:
         """A path relative to the project, links not followed (to name a link itself)."""
         try:
             return str(path.relative_to(self.root))

@@ -200,3 +200,19 @@ def test_a_link_inside_variables_is_followed(project: Path) -> None:
     done = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert done.returncode == 0, done.stdout + done.stderr
     assert os.path.islink(folder / "2023.yaml")
+
+
+def test_diff_does_not_replace_a_hand_edited_avenant_without_force(project: Path) -> None:
+    assert run_cli("--root", str(project), "build", DOSSIER, "2024").returncode == 0
+    built = project / V2024 / "avenant-2-2024.docx"
+    built.write_bytes(b"relu par le juriste")
+    done = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert done.returncode == 1
+    assert str(V2024 / "avenant-2-2024.docx") in done.stderr
+    assert "reconstruit avant la comparaison" in done.stderr and "--force" in done.stderr
+    assert built.read_bytes() == b"relu par le juriste"
+    assert not (project / V2024 / "comparaison-2023-2024.docx").exists()
+    forced = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert built.with_name("avenant-2-2024.docx.1").read_bytes() == b"relu par le juriste"
+    assert "ancien fichier conservé : " + str(V2024 / "avenant-2-2024.docx.1") in forced.stdout
