@@ -178,9 +178,12 @@ def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except CommandError as exc:
         parser.error(str(exc))
     project = Project(args.root)
-    for path in result.rebuilt:
-        print(f"avenant reconstruit avant la comparaison (jeu de variables ou modèle plus "
-              f"récent) : {project.relative(path)}")
+    for path, replaced in result.built:
+        if replaced:
+            print(f"avenant reconstruit avant la comparaison (jeu de variables ou modèle plus "
+                  f"récent) : {project.relative(path)}")
+        else:
+            print(f"avenant construit pour la comparaison : {project.relative(path)}")
     for backup in result.backups:
         print(f"ancien fichier conservé : {project.relative(backup)}")
     print(report_text(result.comparison, value_changes=result.value_rows))

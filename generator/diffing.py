@@ -171,7 +171,7 @@ def _revision_date(new_document: Path) -> dt.datetime:
 
 
 def _docx_for(project: Project, dossier: str, version: str, force: bool,
-              rebuilt: list[Path], backups: list[Path]) -> tuple[Path, Any]:
+              built: list[tuple[Path, bool]], backups: list[Path]) -> tuple[Path, Any]:
     """The built avenant of a version, brought up to date first, and its variable set.
 
     A build older than its variable set or template is rebuilt by the one rule of
@@ -180,6 +180,8 @@ def _docx_for(project: Project, dossier: str, version: str, force: bool,
     """
     from .build import build
 
+    folder = project.output_dir(dossier, version)
+    before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     try:
         result = build(dossier, version, root=project.root, force=force)
     except OutputError as exc:
@@ -187,7 +189,7 @@ def _docx_for(project: Project, dossier: str, version: str, force: bool,
                           f"comparaison (ou comparez les fichiers eux-mêmes : avenant diff "
                           f"ANCIEN.docx NOUVEAU.docx)", path=exc.path) from None
     if result.changed:
-        rebuilt.append(result.docx)
+        built.append((result.docx, result.docx.name in before))
     backups.extend(result.backups)
     return result.docx, result.variables
 
@@ -222,7 +224,7 @@ class DiffResult:
     value_rows: list[tuple[str, str, str]]
     docx: Path
     html: Path
-    rebuilt: list[Path]
+    built: list[tuple[Path, bool]]  # avenants written first, and whether one was replaced
     backups: list[Path]
 
 
@@ -239,14 +241,14 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
 
     project = Project(Path(root))
     check_author(author)
-    rebuilt: list[Path] = []
+    built: list[tuple[Path, bool]] = []
     backups: list[Path] = []
     changes: list[ValueChange] = []
     if len(items) == 3:
         dossier, old_version, new_version = items
         check_name(dossier, "nom de dossier")
-        old, old_vars = _docx_for(project, dossier, old_version, force, rebuilt, backups)
-        new, new_vars = _docx_for(project, dossier, new_version, force, rebuilt, backups)
+        old, old_vars = _docx_for(project, dossier, old_version, force, built, backups)
+        new, new_vars = _docx_for(project, dossier, new_version, force, built, backups)
         changes = value_changes(old_vars, new_vars)
         default = (project.output_dir(dossier, new_version) /
                    f"comparaison-{old_version}-{new_version}.docx")
@@ -280,5 +282,5 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
         html = report_html(comparison, value_changes=value_rows, title=title)
         done = write_all({target: redline.read_bytes(), html_target: html.encode("utf-8")},
                          force=force, manifest={}, label=project.relative)
-    return DiffResult(comparison, value_rows, target, html_target, rebuilt,
+    return DiffResult(comparison, value_rows, target, html_target, built,
                       backups + done.backups)

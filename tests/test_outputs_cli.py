@@ -216,3 +216,13 @@ def test_diff_does_not_replace_a_hand_edited_avenant_without_force(project: Path
     assert forced.returncode == 0, forced.stderr
     assert built.with_name("avenant-2-2024.docx.1").read_bytes() == b"relu par le juriste"
     assert "ancien fichier conservé : " + str(V2024 / "avenant-2-2024.docx.1") in forced.stdout
+
+
+def test_diff_says_which_avenants_it_built_first(project: Path) -> None:
+    done = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert done.returncode == 0, done.stderr
+    for version, name in (("2023", "avenant-1-2023.docx"), ("2024", "avenant-2-2024.docx")):
+        path = Path("output") / DOSSIER / version / name
+        assert f"avenant construit pour la comparaison : {path}" in done.stdout
+    again = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert "construit" not in again.stdout
