@@ -3,6 +3,10 @@
 For two versions, the values that moved are listed first (old → new, written as in the
 document) and each changed passage is explained by the value(s) it shows; for two files, the
 changed passages are grouped by article or heading.
+
+The avenants compared are those under output/, brought up to date first; the redline and its
+HTML report are written by :func:`generator.files.write_all` (recorded in the folder's
+manifest). :func:`diff` returns a :class:`DiffResult`; the CLI prints the report.
 """
 
 from __future__ import annotations
