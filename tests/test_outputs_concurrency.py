@@ -88,3 +88,29 @@ def test_concurrent_forced_builds_keep_the_users_file_in_a_backup_of_its_own(
     assert [p.read_bytes() for p in backups] == [b"le texte du juriste"]
     manifest = read_manifest(target.with_name("manifest.json"))
     assert manifest["fichiers"] == {"avenant.docx": sha256(target.read_bytes())}
+
+
+def test_two_different_diffs_to_one_file_leave_a_manifest_that_describes_them(
+        project: Path, tmp_path: Path) -> None:
+    import docx
+
+    inputs = []
+    for name, text in (("a", "Cent euros."), ("b", "Cent vingt euros."), ("c", "Mille euros.")):
+        document = docx.Document()
+        document.add_paragraph(text)
+        document.save(str(tmp_path / f"{name}.docx"))
+        inputs.append(str(tmp_path / f"{name}.docx"))
+    meeting = tmp_path / "rendez-vous"
+    meeting.mkdir()
+    target = tmp_path / "commun" / "comparaison.docx"
+    target.parent.mkdir()
+    runs = [_start(meeting, "a", (0.1, 0.8), "--root", str(project), "diff", inputs[0],
+                   inputs[1], "-o", str(target)),
+            _start(meeting, "b", (0.5, 0.1), "--root", str(project), "diff", inputs[0],
+                   inputs[2], "-o", str(target))]
+    results = [p.communicate(timeout=120) + (p.returncode,) for p in runs]
+    assert [code for _, _, code in results] == [0, 0], results
+    manifest = read_manifest(target.with_name("manifest.json"))
+    assert manifest["fichiers"] == {
+        "comparaison.docx": sha256(target.read_bytes()),
+        "comparaison.html": sha256(target.with_suffix(".html").read_bytes())}
