@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, metavar="CHEMIN",
                        help="fichier DOCX à écrire (par défaut dans output/)")
     build.add_argument("--force", action="store_true",
-                       help="remplace un fichier existant différent (l’ancien est gardé à côté)")
+                       help="remplace aussi un fichier modifié à la main ou inconnu de "
+                            "manifest.json (l’ancien est gardé à côté)")
     build.add_argument("--pdf", action="store_true", help="produit aussi le PDF (PDF/A-2b)")
     build.add_argument("--all", action="store_true", dest="all_",
                        help="produit toutes les versions de tous les dossiers")
@@ -120,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="compare deux versions ou deux fichiers Word",
                           description="avenant diff DOSSIER ANCIENNE NOUVELLE, ou "
                                       "avenant diff ANCIEN.docx NOUVEAU.docx.")
-    diff.add_argument("items", nargs="+", metavar="ARG")
+    diff.add_argument("items", nargs="+", metavar="ARG",
+                      help="DOSSIER ANCIENNE NOUVELLE, ou ANCIEN.docx NOUVEAU.docx")
     diff.add_argument("-o", "--output", type=Path, metavar="CHEMIN",
                       help="fichier DOCX de comparaison à écrire")
     diff.add_argument("--auteur", default="avenant", help="auteur des modifications suivies")
@@ -129,7 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--moteur", choices=["interne", "docxodus"], default="interne",
                       help="moteur de comparaison (par défaut : interne)")
     diff.add_argument("--force", action="store_true",
-                      help="remplace une comparaison existante différente")
+                      help="remplace aussi une comparaison ou un avenant modifiés à la main "
+                           "(l’ancien est gardé à côté)")
     for command in (build, check, new, diff):
         _french_help(command)
     return parser
