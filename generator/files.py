@@ -171,13 +171,38 @@ def _write_temp(path: Path, data: bytes) -> str:
     return tmp
 
 
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV}
+
+
+def _keep(path: Path, copy: Path) -> None:
+    """Make ``copy``, a new name, hold the current file.
+
+    A hard link, or a copy where the file system has none (a USB key, some network shares).
+    """
+    try:
+        os.link(path, copy)
+        return
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+    with open(path, "rb") as source, open(copy, "xb") as target:
+        try:
+            while chunk := source.read(_CHUNK):
+                target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+        except BaseException:
+            os.unlink(copy)
+            raise
+
+
 def _link_backup(path: Path) -> Path:
-    """Hard-link the current file as NAME.N, the first free N: an older backup is never hit."""
+    """Keep the current file as NAME.N, the first free N: an older backup is never hit."""
     index = 1
     while True:
         candidate = path.with_name(f"{path.name}.{index}")
         try:
-            os.link(path, candidate)
+            _keep(path, candidate)
             return candidate
         except FileExistsError:
             index += 1
@@ -275,7 +300,7 @@ def _commit(plan: dict[Path, bytes], kinds: dict[Path, str],
             elif kinds[path] == _OURS:
                 keep = _temp_for(path)
                 os.unlink(keep)
-                os.link(path, keep)
+                _keep(path, Path(keep))
             done.append((path, keep))
             os.replace(tmp, path)
             del temps[path]

@@ -218,3 +218,20 @@ def test_an_output_that_links_to_a_device_is_refused_without_reading_it(
         assert done.returncode == 1, done.stderr
         assert "pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr
         assert link.is_symlink() and os.readlink(link) == "/dev/zero"
+
+
+def test_without_hard_links_old_files_are_copied_aside(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)  # a USB key, some network shares
+    assert main(["--root", str(project), "build", DOSSIER, "2023"]) == 0
+    raise_amount(project, amount="470000")
+    assert main(["--root", str(project), "build", DOSSIER, "2023"]) == 0
+    (project / DOCX).write_bytes(b"retouche")
+    raise_amount(project, amount="480000")
+    assert main(["--root", str(project), "build", DOSSIER, "2023", "--force"]) == 0
+    assert (project / OUT / "avenant-1-2023.docx.1").read_bytes() == b"retouche"
+    assert listing(project / OUT) == ["avenant-1-2023.docx", "avenant-1-2023.docx.1",
+                                      "manifest.json"]
