@@ -154,6 +154,8 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error("--all construit tous les dossiers dans output/ : ni DOSSIER, ni "
                          "VERSION, ni -o avec --all")
         return _build_all(args)
+    if args.jobs:
+        parser.error("-j/--jobs ne sert qu’avec --all")
     if not args.dossier or not args.version:
         parser.error("build attend DOSSIER VERSION, ou --all")
     from .build import build
@@ -227,7 +229,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _build_all(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .batch import FAILED, build_all
+    from .batch import build_all
 
     out, err = sys.stdout, sys.stderr
     summary = Console(file=out, width=None if out.isatty() else 200)
@@ -239,7 +241,7 @@ def _build_all(args: argparse.Namespace) -> int:
     finally:
         shown.stop()
     _summary(batch, summary)
-    return 1 if any(o.status == FAILED for o in batch.outcomes) else 0
+    return 1 if batch.failed else 0
 
 
 class _Progress:

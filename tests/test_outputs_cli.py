@@ -81,6 +81,13 @@ def test_build_all_with_an_output_file_is_an_error(project: Path) -> None:
     assert not (project / "output").exists() and not (project / "x.docx").exists()
 
 
+def test_a_job_count_without_all_is_an_error(project: Path) -> None:
+    done = run_cli("--root", str(project), "build", DOSSIER, "2023", "-j", "2")
+    assert done.returncode == 2
+    assert "-j/--jobs ne sert qu’avec --all" in done.stderr
+    assert not (project / "output").exists()
+
+
 def test_from_the_wrong_folder_the_error_names_it_and_suggests_root(tmp_path: Path) -> None:
     elsewhere = tmp_path / "ailleurs"
     elsewhere.mkdir()
