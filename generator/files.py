@@ -236,12 +236,13 @@ _SAME, _CREATE, _OURS, _FOREIGN = "same", "create", "ours", "foreign"
 
 def write_all(files: dict[Path, bytes], *, force: bool = False,
               manifest: dict[str, Any] | None = None,
-              label: Callable[[Path], str] = str) -> Written:
+              label: Callable[[Path], str] = str, keep_old: bool = True) -> Written:
     """Write files of one folder, all or none, by the rule of this module.
 
     With ``manifest`` (provenance fields, possibly none), the folder's ``manifest.json`` is
     written too: the tool and its version, those fields, and the SHA-256 of every file written
-    (it follows the same rule itself).
+    (it follows the same rule itself). ``keep_old=False`` (with ``force``) is for scratch
+    outputs only, never a user's file: what ``force`` replaces is then not kept.
     """
     folders = {path.parent for path in files}
     if len(folders) != 1:
@@ -270,7 +271,7 @@ def write_all(files: dict[Path, bytes], *, force: bool = False,
                 kinds[path] = _CREATE
             elif on_disk == sha256(data):
                 kinds[path] = _SAME
-            elif (recorded.get(path.name) == on_disk
+            elif (recorded.get(path.name) == on_disk or (force and not keep_old)
                   or (path.name == MANIFEST and manifest is not None and previous is not None)):
                 kinds[path] = _OURS
             else:
@@ -353,8 +354,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False,
-                 label: str | None = None) -> Path | None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, label: str | None = None,
+                 keep_old: bool = True) -> Path | None:
     """Write one file by the rule of :func:`write_all`; return the backup kept, if any."""
-    written = write_all({path: data}, force=force, label=lambda p: label or str(p))
+    written = write_all({path: data}, force=force, label=lambda p: label or str(p),
+                        keep_old=keep_old)
     return written.backups[0] if written.backups else None
