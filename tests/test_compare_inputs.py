@@ -265,3 +265,33 @@ def test_an_existing_redline_is_replaced_whole(tmp_path):
     compare(good, good, out)
     validate_docx(out)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_only_parts_the_relationships_reach_go_into_the_redline(tmp_path):
+    """Entry names that climb out (``../../x``) or that nothing points to are never copied."""
+    from tests.conftest import run_cli
+
+    good = _good(tmp_path)
+    other = build(Doc(["Un autre paragraphe."]), tmp_path / "autre.docx")
+
+    def change(parts):
+        parts["../../evasion.txt"] = b"hors du paquet"
+        parts["word/../../remonte.xml"] = b"<x/>"
+        parts["restes/oublie.bin"] = b"rien ne pointe ici"
+        rels = parts["word/_rels/document.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdEvasion" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/image" Target="../../../evasion.txt"/>'
+            b"</Relationships>")
+        parts["word/_rels/document.xml.rels"] = rels
+    hostile = _rewrite(other, tmp_path / "hostile.docx", change)
+    out = tmp_path / "sortie" / "comparaison.docx"
+    out.parent.mkdir()
+    result = run_cli("diff", str(good), str(hostile), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+    assert "word/document.xml" in names
+    assert not [n for n in names if ".." in n.split("/") or n.startswith("/")]
+    assert not [n for n in names if "evasion" in n or "remonte" in n or n.startswith("restes")]
+    assert not (tmp_path / "evasion.txt").exists()

@@ -108,10 +108,17 @@ def rels_name_for(name: str) -> str:
 
 
 def resolve_target(base: str, target: str) -> str:
-    """A relationship target as a part name, relative to the source part's folder."""
-    if target.startswith("/"):
-        return posixpath.normpath(target[1:])
-    return posixpath.normpath(posixpath.join(base, target))
+    """A relationship target as a part name, relative to the source part's folder.
+
+    A target that climbs out of the package (``../../x``) gives a name no part has.
+
+    >>> resolve_target("word", "../docProps/core.xml"), resolve_target("word", "../../x")
+    ('docProps/core.xml', '')
+    """
+    target = target.split("#", 1)[0]
+    name = posixpath.normpath(target[1:] if target.startswith("/") else
+                              posixpath.join(base, target))
+    return "" if name.startswith("../") or name in ("..", ".") else name
 
 
 def parse_xml(data: bytes, path: Path, name: str) -> etree._Element:
@@ -187,7 +194,7 @@ def read_package(path: Path | str) -> Package:
             if info.flag_bits & 0x1:
                 raise CompareError("document protégé par mot de passe : enregistrez-le sans "
                                    "mot de passe", path=where)
-            name = info.filename.lstrip("/")
+            name = posixpath.normpath(info.filename.replace("\\", "/").lstrip("/"))
             if name.lower().endswith("vbaproject.bin"):
                 raise _macros(path)
             try:
@@ -197,11 +204,36 @@ def read_package(path: Path | str) -> Package:
                 raise CompareError(f"document corrompu : la partie {name} est illisible "
                                    f"({exc})", path=where, value=name) from None
             budget -= len(data)
+            if name in parts:
+                raise CompareError(f"document corrompu : la partie {name} y figure deux fois",
+                                   path=where, value=name)
             parts[name] = data
     package = Package(path, parts)
     _read_content_types(package)
     _find_main_part(package)
+    _keep_reachable(package)
     return package
+
+
+def _keep_reachable(package: Package) -> None:
+    """Keep only the parts the relationships reach, from the package's own ``_rels/.rels``.
+
+    Whatever else the zip holds (a name such as ``../../x``, leftovers) is never carried over.
+    """
+    kept = {"[Content_Types].xml", "_rels/.rels"}
+    todo = [""]  # the package itself: its relationships are _rels/.rels
+    while todo:
+        source = todo.pop()
+        for rel in package.rels(source).values():
+            if rel.external or rel.target in kept or rel.target not in package.parts:
+                continue
+            kept.add(rel.target)
+            if rels_name_for(rel.target) in package.parts:
+                kept.add(rels_name_for(rel.target))
+            todo.append(rel.target)
+    for name in [n for n in package.parts if n not in kept]:
+        del package.parts[name]
+        package._xml.pop(name, None)
 
 
 def _macros(path: Path) -> CompareError:
