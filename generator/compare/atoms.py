@@ -58,6 +58,9 @@ class Piece:
     text: str
 
 
+_NONE: tuple = ()
+
+
 class Atom:
     """One comparable unit of a paragraph.
 
@@ -76,11 +79,12 @@ class Atom:
                  markers: list[etree._Element] | None = None, text: str | None = None) -> None:
         self.key = key
         self.kind = kind
-        self.pieces = pieces or []
+        # Empty sequences are shared: a long paragraph has hundreds of thousands of atoms.
+        self.pieces = pieces or _NONE
         self.run = run
         self.element = element
-        self.elements = elements or []
-        self.markers = markers or []
+        self.elements = elements or _NONE
+        self.markers = markers or _NONE
         if text is None:
             if kind == "text":
                 text = "".join(p.text for p in self.pieces)
@@ -206,7 +210,8 @@ def chunk(text: str) -> list[str]:
     chunks: list[str] = []
     current: list[str] = []
     crc32 = zlib.crc32
-    for word in _CHUNK.findall(text):
+    for match in _CHUNK.finditer(text):
+        word = match.group()
         current.append(word)
         if _CHUNK_END.search(word) or crc32(word.rstrip().encode()) & 7 == 0:
             chunks.append("".join(current))

@@ -340,7 +340,7 @@ class Redliner:
         return align(len(olds), len(news), similarity, 0.4)
 
     def _bag(self, block: etree._Element) -> Counter:
-        return Counter(_WORDS.findall(self.block_text(block).lower()))
+        return Counter(m.group() for m in _WORDS.finditer(self.block_text(block).lower()))
 
     # ------------------------------------------------------------------ keys
 
