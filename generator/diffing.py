@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -154,26 +153,6 @@ def explainer(changes: list[ValueChange]) -> Any:
     return explain
 
 
-def _revision_date(new_document: Path) -> dt.datetime:
-    """The revisions' date: the new document's own date.
-
-    So the same inputs give the same redline; SOURCE_DATE_EPOCH overrides it, and the clock
-    is the last resort.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    try:
-        import docx
-
-        modified = docx.Document(str(new_document)).core_properties.modified
-    except Exception:  # an unreadable file is reported by compare() itself
-        modified = None
-    if modified is not None:
-        return modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def _docx_for(project: Project, dossier: str, version: str, force: bool,
               built: list[tuple[Path, bool]], backups: list[Path]) -> tuple[Path, Any]:
     """The built avenant of a version, brought up to date first, and its variable set.
@@ -276,7 +255,7 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
                               "rien n’a été modifié", path=project.relative(written))
     with tempfile.TemporaryDirectory(prefix="avenant-diff-") as tmp:
         redline = Path(tmp) / "comparaison.docx"
-        comparison = compare(old, new, redline, author=author, date=_revision_date(new),
+        comparison = compare(old, new, redline, author=author, date=None,
                              explain=explainer(changes) if changes else None,
                              comments=comments, engine=engine)
         comparison = dataclasses.replace(
