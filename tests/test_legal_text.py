@@ -17,7 +17,7 @@ from generator.checks import check
 from generator.kits.changes import explainer, value_changes
 from generator.kits.sets import load
 
-from .conftest import DOSSIER, ROOT, run_cli
+from .conftest import DOSSIER, run_cli
 
 FICTIF = "exemple-fictif-trois-communes"
 SCHEMA = "# yaml-language-server: $schema=../../templates/bataillon-prevention/schema.json\n"
