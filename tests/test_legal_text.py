@@ -250,6 +250,7 @@ def test_value_changes_speak_in_the_document_s_words(project: Path) -> None:
                  "date de signature : (vide) → 14 mars 2025"):
         assert line in result.stdout, line
     assert "mediateurs (dijon)" not in result.stdout and "civilite" not in result.stdout
+    assert "(vide) → (vide)" not in result.stdout
 
 
 def test_a_change_is_attributed_to_the_value_that_caused_it(project: Path) -> None:
