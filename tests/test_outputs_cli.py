@@ -233,3 +233,19 @@ def test_diff_says_which_avenants_it_built_first(project: Path) -> None:
         assert f"avenant construit pour la comparaison : {path}" in done.stdout
     again = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
     assert "construit" not in again.stdout
+
+
+def test_a_template_linking_outside_the_project_is_not_read(project: Path,
+                                                            tmp_path: Path) -> None:
+    kit = next(p.parent for p in (project / "templates").glob("*/kit.yaml"))
+    template = next(kit.glob("*.docx"))
+    outside = tmp_path / "ailleurs.docx"
+    shutil.move(template, outside)
+    template.symlink_to(outside)
+    dossier = next(d.name for d in (project / "variables").iterdir()
+                   if any(kit.name in f.read_text(encoding="utf-8") for f in d.glob("*.yaml")))
+    version = next((project / "variables" / dossier).glob("*.yaml")).stem
+    done = run_cli("--root", str(project), "build", dossier, version)
+    assert done.returncode == 1
+    assert "lien symbolique menant hors de templates/" in done.stderr
+    assert "Traceback" not in done.stderr
