@@ -237,8 +237,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .kits.kit import load_kit
         from .kits.schema import schema_text
 
-        found = load_kit(args.root, args.kit)
-        print(schema_text(found) if args.schema else describe(found), end="")
+        kit = load_kit(args.root, args.kit)
+        print(schema_text(kit) if args.schema else describe(kit), end="")
         return 0
     if args.command == "new":
         from .drafting import new
