@@ -7,7 +7,6 @@ Every output records what made it: core and custom properties in the DOCX, and
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import subprocess
 import tempfile
@@ -19,12 +18,11 @@ from docx.oxml.ns import qn
 
 from . import __version__
 from .checks import errors, problems
-from .context import build_context
 from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
-from .files import sha256, write_all, write_atomic
+from .files import MANIFEST, sha256, write_all
 from .french import numero
-from .loader import load
-from .model import VariableSet
+from .kernel.draft import mark_projet, projet_problems
+from .kits.sets import VariableSet, load
 from .package import set_core_properties, to_bytes
 from .paths import Project
 from .render import render
@@ -53,17 +51,19 @@ class BuildResult:
     pdf: Path | None = None
     backups: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    changed: bool = False  # whether the avenant (or its PDF) was created or replaced
+    variables: VariableSet | None = None
 
 
 def load_set(project: Project, dossier: str, version: str) -> LoadedSet:
     """Load a variable set and refuse it if any check finds an error."""
     path = project.variable_file(dossier, version)
     label = project.relative(path)
-    variables, lines = load(path, label)
-    found = problems(variables, label, lines, project=project, dossier=dossier, version=version)
+    variables = load(path, label, root=project.root)
+    found = problems(variables, project=project, dossier=dossier, version=version)
     if errors(found):
         raise InvalidVariables(label, errors(found))
-    return LoadedSet(project, dossier, version, path, label, variables, lines,
+    return LoadedSet(project, dossier, version, path, label, variables, variables.lines,
                      [p for p in found if p.severity != "erreur"])
 
 
@@ -101,6 +101,7 @@ def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
         caption = table._tbl.tblPr.find(qn("w:tblCaption"))
         if caption is not None and caption.get(qn("w:val")) == "Signatures":
             table_text = " ".join("".join(t.text or "" for t in table._tbl.iter(qn("w:t"))).split())
+    found += projet_problems(doc, context["avenant"]["projet"])
     for block in context["signatures"]:
         if " ".join(block["nom"].split()) not in table_text:
             found.append(f"pas de bloc de signature pour {block['nom']}")
@@ -110,22 +111,33 @@ def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
 def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]]:
     """Render a loaded set: the DOCX bytes, the context used, and the input hashes."""
     project, variables = loaded.project, loaded.variables
-    template = project.template_file(variables.modele)
+    template = variables.kit.template
     template_label = project.relative(template)
-    context = build_context(variables)
-    doc = render(template, context, label=template_label)
+    context = variables.context()
+    try:
+        doc = render(template, context, label=template_label)
+    except TemplateError:
+        from .kits.template_check import check_template
+
+        located = [p for p in check_template(variables.kit) if p.severity == "erreur"]
+        if located:  # the same fault, named at its article and tag
+            raise TemplateError("\n".join(str(p) for p in located)) from None
+        raise
+    if context["avenant"]["projet"]:
+        mark_projet(doc)
     unfit = release_problems(doc, context)
     if unfit:
         raise TemplateError("document non conforme : " + " ; ".join(unfit), path=template_label)
     inputs = {
         loaded.label: sha256(loaded.path.read_bytes()),
         template_label: sha256(template.read_bytes()),
+        project.relative(variables.kit.path): sha256(variables.kit.path.read_bytes()),
     }
     av = variables.avenant
-    title = f"Avenant {numero(av.numero)} à la convention {variables.convention.objet}"
+    title = f"Avenant {numero(av.numero)} à la convention {variables.convention.intitule}"
     set_core_properties(
         doc, title=title,
-        subject=f"{variables.convention.territoire} : année {av.annee}",
+        subject=f"{variables.kit.title} : année {av.annee}",
         author=context["signatures"][0]["titre"] if context["signatures"] else "",
         keywords=f"avenant; {loaded.dossier}; {loaded.version}",
         when=_properties_date(variables))
@@ -166,21 +178,6 @@ def _pdf_bytes(docx: bytes, name: str) -> bytes:
         return pdf.read_bytes()
 
 
-def _previous_hashes(manifest: Path) -> dict[str, str]:
-    try:
-        return dict(json.loads(manifest.read_text(encoding="utf-8")).get("fichiers", {}))
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def _last_pdf(path: Path, previous: dict[str, str]) -> bool:
-    """Tell whether ``path`` is the PDF the last build wrote, untouched since.
-
-    LibreOffice never writes the same PDF twice, so our own may be replaced without --force.
-    """
-    return path.suffix == ".pdf" and previous.get(path.name) == sha256(path.read_bytes())
-
-
 def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | None = None,
           force: bool = False, pdf: bool = False) -> BuildResult:
     """Build the avenant of DOSSIER VERSION; return the paths written."""
@@ -196,19 +193,14 @@ def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | 
     pdf_path = target.with_suffix(".pdf") if pdf else None
     if pdf_path is not None:
         written[pdf_path.name] = _pdf_bytes(docx, target.name)
-    manifest = target.with_name("manifest.json")
-    previous = _previous_hashes(manifest)
-    backups = write_all({target.with_name(n): d for n, d in written.items()}, force=force,
-                        ours=lambda path, _data: _last_pdf(path, previous),
-                        label=project.relative)
     content = {
-        "outil": {"nom": "avenant", "version": __version__},
         "dossier": dossier,
         "version": version,
         "entrees": dict(sorted(inputs.items())),
-        "fichiers": {n: sha256(d) for n, d in sorted(written.items())},
     }
-    data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode()
-    write_atomic(manifest, data, force=True, label=project.relative(manifest), keep_old=False)
-    return BuildResult(docx=target, manifest=manifest, pdf=pdf_path, backups=backups,
-                       warnings=loaded.warnings)
+    done = write_all({target.with_name(n): d for n, d in written.items()}, force=force,
+                     manifest=content, label=project.relative)
+    return BuildResult(docx=target, manifest=target.with_name(MANIFEST), pdf=pdf_path,
+                       backups=done.backups, warnings=loaded.warnings,
+                       changed=any(p.name != MANIFEST for p in done.changed),
+                       variables=loaded.variables)

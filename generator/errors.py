@@ -1,7 +1,7 @@
 """Error types: one base, subclasses that carry the place (file, line, field) and the value.
 
 Every message is French and starts with the place, so that the CLI can print it as is:
-``variables/bataillon-prevention-dijon/2024.yaml:14: effectifs.mediateurs.dijon: …``.
+``variables/mon-dossier/2024.yaml:14: financement.etat: …``.
 """
 
 from __future__ import annotations
@@ -98,9 +98,13 @@ class UsageError(AvenantError):
     """The command line names something that does not exist (a dossier, a version)."""
 
 
+class CommandError(UsageError):
+    """The command itself is malformed (wrong number of arguments…): exit status 2."""
+
+
 __all__ = [
     "AvenantError", "VariablesError", "InvalidVariables", "Problem", "TemplateError",
-    "CompareError", "OutputError", "UsageError",
+    "CompareError", "OutputError", "UsageError", "CommandError",
 ]
 
 
