@@ -199,7 +199,8 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
     from .comments import Commenter, body_anchor
     from .normalize import accept_revisions, strip_noise
     from .ooxml import Revisions
-    from .redline import PART_LABELS, Redliner
+    from .redline import Redliner
+    from .report import PART_LABELS, formatting_text
     from .sections import Headings, assign_sections
 
     for package in (old, new):
@@ -219,7 +220,7 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
         record.section = PART_LABELS[record.part]
     ordered = body_records + others
     changes = [Change(r.kind, r.section, r.old_text, r.new_text, r.segments, [], r.part,
-                      r.details) for r in ordered]
+                      [formatting_text(d) for d in r.details]) for r in ordered]
     if explain is not None:
         for change in changes:
             change.reasons = [str(line) for line in explain(change) or []]

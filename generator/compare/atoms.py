@@ -383,3 +383,16 @@ def paragraph_key(paragraph: Paragraph, style: str) -> str:
     """The alignment key of a paragraph: its style and its atoms' keys."""
     return style + "\x00" + "".join(a.key if a.kind == "text" else "\x01" + a.key + "\x01"
                                     for a in paragraph.atoms)
+
+
+def plain_text(p: etree._Element) -> str:
+    """The text of a paragraph as a reader sees it, deleted text included (tabs, breaks)."""
+    parts = []
+    for d in p.iter(T, w("delText"), w("tab"), w("br")):
+        if d.tag in (T, w("delText")):
+            parts.append(d.text or "")
+        elif d.tag == w("tab"):
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
