@@ -258,6 +258,23 @@ def _split(pieces: list[Piece], tokens: list[str], keyed: Callable[[str], str],
     return atoms
 
 
+def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Element]],
+                         after: list[etree._Element]) -> None:
+    """Give each marker met inside the text to the atom it falls in (written before it).
+
+    A marker after the last atom goes to ``after`` (with whatever follows the text).
+    """
+    k = position = 0
+    for offset, marker in inner:
+        while k < len(atoms) and position + len(atoms[k].text) <= offset:
+            position += len(atoms[k].text)
+            k += 1
+        if k == len(atoms):
+            after.append(marker)
+        else:
+            atoms[k].markers = [*atoms[k].markers, marker]
+
+
 def refine(atom: Atom) -> list[Atom]:
     """The word atoms of a chunk atom (see `flatten`'s ``chunks``); other atoms as they are."""
     if atom.kind != "text" or not atom.chunk:
@@ -277,6 +294,9 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     markers: list[etree._Element] = []
     # Text gathered across runs until a non-text atom: (run, text) segments.
     buffer: list[Piece] = []
+    # Markers met inside that text (a bookmark between the runs of one word), by offset: they
+    # do not cut the text, so an identical word stays one word.
+    inner: list[tuple[int, etree._Element]] = []
 
     def flush_text() -> None:
         if not buffer:
@@ -291,6 +311,8 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             found = _split(buffer, tokenize(text), token_key, list(markers))
         atoms.extend(found)
         markers.clear()
+        _place_inner_markers(found, inner, markers)
+        inner.clear()
         buffer.clear()
 
     def add(atom: Atom) -> None:
@@ -315,8 +337,9 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             continue
         if tag in MARKERS:
             if buffer:
-                flush_text()
-            markers.append(child)
+                inner.append((sum(len(piece.text) for piece in buffer), child))
+            else:
+                markers.append(child)
             continue
         if tag != R:
             add(Atom(f"{local(child)}:{_digest(child, resolve)}", "group", elements=[child]))

@@ -1,0 +1,74 @@
+"""Issue 13: classes of defect found on pairs nobody here wrote, each with its own pairs.
+
+Every pair is checked by our accept/reject reader (`document_views`); Docxodus, when installed,
+must read the same texts from its own redline of the pair.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from generator.compare import compare
+from generator.compare.docxodus import available as docxodus_available
+from generator.compare.docxodus import redline_bytes
+from generator.compare.views import document_views
+from tests.test_compare_support import Doc, Raw, build, xml_of
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DATE = datetime(2024, 3, 1, 9, 0)
+
+
+def _check(old: Path, new: Path, out: Path):
+    """Compare, then check accept and reject with our reader and with Docxodus."""
+    comparison = compare(old, new, out, date=DATE)
+    assert document_views(out, "accept") == document_views(new)
+    assert document_views(out, "reject") == document_views(old)
+    if docxodus_available():
+        theirs = out.with_name(out.stem + "-docxodus.docx")
+        theirs.write_bytes(redline_bytes(old, new, "Docxodus", "2024-03-01T09:00:00Z"))
+        for view, source in (("accept", new), ("reject", old)):
+            expected = [p for p in document_views(source)["corps"] if p.strip()]
+            assert [p for p in document_views(theirs, view)["corps"] if p.strip()] == expected
+    return comparison
+
+
+def _runs(*pieces: str) -> str:
+    """A paragraph of runs; a piece ``|`` is a bookmark (start and end) between two runs."""
+    body = []
+    for index, piece in enumerate(pieces):
+        if piece == "|":
+            body.append(f'<w:bookmarkStart w:id="{index}" w:name="_GoBack"/>'
+                        f'<w:bookmarkEnd w:id="{index}"/>')
+        else:
+            body.append(f'<w:r><w:t xml:space="preserve">{piece}</w:t></w:r>')
+    return "<w:p>" + "".join(body) + "</w:p>"
+
+
+@pytest.mark.parametrize("old, new, changed", [
+    (("Video pro", "|", "vides a way."), ("Video provides a way.",), ([], [])),
+    (("Video provides a way.",), ("Video pro", "|", "vides a way."), ([], [])),
+    (("Video provides a w", "|", "ay."), ("Video provides a w", "|", "ay to go."),
+     ([], [" to go"])),
+    (("Le montant est de 468", "|", " 000 €."), ("Le montant est de 480 000 €.",),
+     (["468 000"], ["480 000"])),
+])
+def test_a_bookmark_inside_a_word_does_not_break_it(tmp_path, old, new, changed):
+    old_path = build(Doc([Raw(_runs(*old))]), tmp_path / "ancien.docx")
+    new_path = build(Doc([Raw(_runs(*new))]), tmp_path / "nouveau.docx")
+    comparison = _check(old_path, new_path, tmp_path / "comparaison.docx")
+    deleted = [text for change in comparison.changes for text in change.deleted]
+    inserted = [text for change in comparison.changes for text in change.inserted]
+    assert (deleted, inserted) == changed
+
+
+def test_a_bookmark_of_the_new_document_stays_in_its_paragraph(tmp_path):
+    old_path = build(Doc([Raw(_runs("Video provides a way."))]), tmp_path / "ancien.docx")
+    new_path = build(Doc([Raw(_runs("Video pro", "|", "vides a path."))]),
+                     tmp_path / "nouveau.docx")
+    _check(old_path, new_path, tmp_path / "comparaison.docx")
+    names = [b.get(W + "name") for b in xml_of(tmp_path / "comparaison.docx").iter(
+        W + "bookmarkStart")]
+    assert names == ["_GoBack"]
