@@ -72,3 +72,29 @@ def test_a_bookmark_of_the_new_document_stays_in_its_paragraph(tmp_path):
     names = [b.get(W + "name") for b in xml_of(tmp_path / "comparaison.docx").iter(
         W + "bookmarkStart")]
     assert names == ["_GoBack"]
+
+
+def _visible(views: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Views without headers or footers that show nothing (as good as none on the page)."""
+    return {key: paragraphs for key, paragraphs in views.items()
+            if not key.startswith(("en-tête", "pied de page")) or any(p.strip() for p in
+                                                                    paragraphs)}
+
+
+@pytest.mark.parametrize("direction", ["seulement dans l’ancien", "seulement dans le nouveau"])
+def test_a_header_or_footer_on_one_side_only_is_kept_and_marked(tmp_path, direction):
+    body = ["Article 1 : Objet", "Le présent avenant modifie la convention."]
+    with_parts = Doc(body, header=["V3 – 040426"], footer=["Page de garde", "Paraphes"])
+    without = Doc(body)
+    old_spec, new_spec = (with_parts, without) if direction.endswith("ancien") else \
+        (without, with_parts)
+    old = build(old_spec, tmp_path / "ancien.docx")
+    new = build(new_spec, tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    comparison = compare(old, new, out, date=DATE)
+    assert _visible(document_views(out, "accept")) == _visible(document_views(new))
+    assert _visible(document_views(out, "reject")) == _visible(document_views(old))
+    parts = {change.part for change in comparison.changes}
+    assert parts == {"en-tête", "pied de page"}
+    texts = " ".join(change.old_text + change.new_text for change in comparison.changes)
+    assert "V3 – 040426" in texts and "Paraphes" in texts

@@ -7,6 +7,9 @@ uses are copied from the old package so that deleted or restored text keeps its 
 from __future__ import annotations
 
 import copy
+import posixpath
+
+from lxml import etree
 
 from .ooxml import R_NS, SECT_PR, w
 from .output import RT_BASE, Output
@@ -41,6 +44,47 @@ def header_pairs(old_pkg: Package, new_pkg: Package,
                     break
             pairs[new_part] = old_part
     return [(old, new) for new, old in pairs.items()]
+
+def old_only_parts(old_pkg: Package, tag: str,
+                   paired: set[str]) -> list[tuple[int, str, str, str]]:
+    """The old headers (or footers) that no new one stands for.
+
+    (section index, kind, part name, relationship type) for each, in document order.
+    """
+    rels = old_pkg.rels(old_pkg.main)
+    found = []
+    seen = set(paired)
+    for index, sect in enumerate(old_pkg.xml(old_pkg.main).iter(SECT_PR)):
+        for ref in sect.findall(w(tag)):
+            rel = rels.get(ref.get(f"{{{R_NS}}}id", ""))
+            if rel is None or rel.target not in old_pkg.parts or rel.target in seen:
+                continue
+            seen.add(rel.target)
+            found.append((index, ref.get(w("type"), "default"), rel.target, rel.type))
+    return found
+
+
+def add_part_for_old(out: Output, old_pkg: Package, old_part: str, rel_type: str,
+                     section: etree._Element, tag: str, kind: str) -> str | None:
+    """An empty output part standing for ``old_part``, referenced by ``section``.
+
+    None when the section already has a reference of that kind (nothing to attach it to).
+    """
+    if any(ref.get(w("type"), "default") == kind for ref in section.findall(w(tag))):
+        return None
+    stem, ext = posixpath.splitext(old_part)
+    counter = 1
+    while f"{stem}_ancien{counter}{ext}" in out.parts:
+        counter += 1
+    name = f"{stem}_ancien{counter}{ext}"
+    old_root = old_pkg.xml(old_part)
+    out.trees[name] = etree.Element(old_root.tag, nsmap=old_root.nsmap)
+    out.parts[name] = b""
+    out.add_override(name, old_pkg.content_type(old_part))
+    rid = out.add_relationship(out.new.main, rel_type, name, False)
+    section.insert(0, etree.Element(w(tag), {w("type"): kind, f"{{{R_NS}}}id": rid}))
+    return name
+
 
 def bring_missing_styles(old_pkg: Package, new_pkg: Package, out: Output) -> None:
     """Copy from the old document the styles that old text uses and the new one lacks.

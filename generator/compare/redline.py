@@ -45,7 +45,13 @@ from .ooxml import (
 from .output import Importer, Output
 from .package import Package
 from .paragraphs import ParagraphWriter, look_details, look_differs
-from .parts import bring_missing_styles, header_pairs, styles_part
+from .parts import (
+    add_part_for_old,
+    bring_missing_styles,
+    header_pairs,
+    old_only_parts,
+    styles_part,
+)
 from .records import Anchor, Detail, Record
 from .words import chunked_word_ops, word_ops
 
@@ -98,11 +104,24 @@ class Redliner:
         self.enter("corps", old_main, new_main)
         self.diff_container(old_body, new_body)
         for label, tag in (("en-tête", "headerReference"), ("pied de page", "footerReference")):
-            for old_part, new_part in header_pairs(self.old_pkg, self.new_pkg, tag):
+            pairs = header_pairs(self.old_pkg, self.new_pkg, tag)
+            for old_part, new_part in pairs:
                 self.enter(label, old_part or old_main, new_part)
                 new_root = self.out.tree(new_part)
                 old_root = self.old_pkg.xml(old_part) if old_part else etree.Element(new_root.tag)
                 self.diff_container(old_root, new_root)
+            # Headers and footers only the old document has: kept, their content deleted.
+            sections = list(self.out.tree(new_main).iter(SECT_PR))
+            paired = {old for old, _ in pairs if old}
+            for index, kind, old_part, rel_type in old_only_parts(self.old_pkg, tag, paired):
+                if not sections:
+                    break
+                section = sections[min(index, len(sections) - 1)]
+                new_part = add_part_for_old(self.out, self.old_pkg, old_part, rel_type, section,
+                                            tag, kind)
+                if new_part is not None:
+                    self.enter(label, old_part, new_part)
+                    self.diff_container(self.old_pkg.xml(old_part), self.out.tree(new_part))
         for kind in ("footnotes", "endnotes"):
             diff_notes(self, kind)
         bring_missing_styles(self.old_pkg, self.new_pkg, self.out)
