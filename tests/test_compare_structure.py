@@ -98,3 +98,17 @@ def test_a_header_or_footer_on_one_side_only_is_kept_and_marked(tmp_path, direct
     assert parts == {"en-tête", "pied de page"}
     texts = " ".join(change.old_text + change.new_text for change in comparison.changes)
     assert "V3 – 040426" in texts and "Paraphes" in texts
+
+
+def test_a_paragraph_stays_under_its_heading(tmp_path):
+    from tests.test_compare_support import H
+
+    old = build(Doc([H(1, "Article 2 : Durée"), "Un an."]), tmp_path / "ancien.docx")
+    new = build(Doc([H(1, "Article 2 : Durée"), "Deux ans.", H(1, "Article 3 : Résiliation"),
+                     "Préavis de trois mois."]), tmp_path / "nouveau.docx")
+    comparison = _check(old, new, tmp_path / "comparaison.docx")
+    by_section = {(c.section, c.kind): c for c in comparison.changes}
+    edit = by_section[("Article 2 : Durée", "modification")]
+    assert "Un an" in "".join(edit.deleted) and "Deux ans" in "".join(edit.inserted)
+    assert not any("Un an" in "".join(c.deleted) for c in comparison.changes
+                   if c.section.startswith("Article 3"))

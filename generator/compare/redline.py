@@ -164,7 +164,8 @@ class Redliner:
                     self.pair_block(o, n)
                 cursor = new_blocks[j2 - 1]
                 continue
-            steps = self._align_blocks(old_blocks[i1:i2], new_blocks[j1:j2])
+            steps = self._align_blocks(old_blocks[i1:i2], new_blocks[j1:j2],
+                                       after_equal=i1 > 0 and j1 > 0)
             if i2 == len(old_blocks) and j2 == len(new_blocks):
                 steps = pair_last_paragraphs(steps, old_blocks[i1:i2], new_blocks[j1:j2])
             group: list[tuple[str, etree._Element, etree._Element | None]] = []
@@ -237,21 +238,31 @@ class Redliner:
         self.notes.deleted_in(el)
         return el
 
-    def _align_blocks(self, olds: list[etree._Element], news: list[etree._Element]) -> list:
+    def _align_blocks(self, olds: list[etree._Element], news: list[etree._Element],
+                      after_equal: bool = False) -> list:
+        """Pair the blocks of a gap by similarity.
+
+        Right after blocks that match (a heading found on both sides), the first paragraphs of
+        the gap pair when alike in style even if their words differ: a paragraph stays under
+        its heading rather than pairing by position further down.
+        """
         old_bags = [self._bag(b) for b in olds]
         new_bags = [self._bag(b) for b in news]
+        threshold = 0.4
 
         def similarity(i: int, j: int) -> float:
             o, n = olds[i], news[j]
             if o.tag != n.tag:
                 return 0.0
+            if after_equal and i == j == 0 and o.tag == P and ppr_key(o) == ppr_key(n):
+                return max(threshold, dice(old_bags[i], new_bags[j]))
             if o.tag == P:
                 if not old_bags[i] and not new_bags[j]:
                     return 0.9 if ppr_key(o) == ppr_key(n) else 0.6
                 return dice(old_bags[i], new_bags[j])
             return max(0.5, dice(old_bags[i], new_bags[j]))
 
-        return align(len(olds), len(news), similarity, 0.4)
+        return align(len(olds), len(news), similarity, threshold)
 
     def _bag(self, block: etree._Element) -> Counter:
         return Counter(m.group() for m in _WORDS.finditer(self.block_text(block).lower()))
