@@ -112,3 +112,30 @@ def test_a_paragraph_stays_under_its_heading(tmp_path):
     assert "Un an" in "".join(edit.deleted) and "Deux ans" in "".join(edit.inserted)
     assert not any("Un an" in "".join(c.deleted) for c in comparison.changes
                    if c.section.startswith("Article 3"))
+
+
+def _churned(path: Path) -> list[str]:
+    root = xml_of(path)
+    words = [t.text or "" for t in root.iter(W + "delText")]
+    words += [t.text or "" for ins in root.iter(W + "ins") for t in ins.iter(W + "t")]
+    return [w for w in words if w.strip()]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Le comité se réunit une fois par trimestre.", "Il arrête la stratégie annuelle."),
+    ("Le comité", "se réunit une fois par trimestre et arrête la stratégie annuelle."),
+    ("Le comité se réunit une fois par trimestre, arrête la stratégie, examine le bilan",
+     "et rend compte."),
+])
+def test_a_split_paragraph_marks_only_the_paragraph_mark(tmp_path, first, second):
+    old = build(Doc(["Préambule.", f"{first} {second}", "Fait à Dijon."]),
+                tmp_path / "ancien.docx")
+    new = build(Doc(["Préambule.", first, second, "Fait à Dijon."]), tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    comparison = _check(old, new, out)
+    assert _churned(out) == []
+    (change,) = comparison.changes
+    assert change.kind == "modification"
+    marks = [p for p in xml_of(out).iter(W + "p")
+             if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
+    assert len(marks) == 1

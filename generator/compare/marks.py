@@ -12,6 +12,7 @@ import copy
 
 from lxml import etree
 
+from .atoms import plain_text
 from .ooxml import (
     DEL,
     IGNORED_RPR,
@@ -23,14 +24,18 @@ from .ooxml import (
     SECT_PR,
     TBL,
     P,
+    R,
     Revisions,
     add_ppr_change,
     copy_ppr_from,
     paragraph_mark,
     ppr_key,
     props_key,
+    run_shell,
     set_paragraph_mark,
+    text_element,
     w,
+    wrap,
 )
 from .records import Record
 
@@ -152,3 +157,76 @@ def mark_key(p: etree._Element) -> bytes:
     """The formatting key of a paragraph's mark."""
     ppr = p.find(PPR)
     return props_key(ppr.find(RPR) if ppr is not None else None, IGNORED_RPR)
+
+
+#: What a split is not looked for across: content that is more than text.
+_OPAQUE = {w("drawing"), w("pict"), w("object"), w("fldChar"), w("fldSimple"),
+           w("footnoteReference"), w("endnoteReference"), TBL}
+
+
+def split_separator(old: etree._Element, first: etree._Element,
+                    second: etree._Element) -> str | None:
+    """The spaces lost where ``old`` was split into ``first`` and ``second``; None if it was not.
+
+    A split keeps every word: the old text is the first paragraph's, maybe spaces, then the
+    second's.
+    """
+    if any(p.tag != P for p in (old, first, second)) or any(
+            el.tag in _OPAQUE for p in (old, first, second) for el in p.iter()):
+        return None
+    text, a, b = plain_text(old), plain_text(first), plain_text(second)
+    if not a.strip() or not b.strip() or len(text) < len(a) + len(b):
+        return None
+    if not (text.startswith(a) and text.endswith(b)):
+        return None
+    separator = text[len(a):len(text) - len(b)]
+    return separator if not separator.strip() else None
+
+
+def find_splits(steps: list, olds: list[etree._Element], news: list[etree._Element]) -> list:
+    """``steps`` with each old paragraph split in two new ones as one ``("split", i, j)`` step.
+
+    ``j`` is the first of the two new paragraphs; the alignment paired the old paragraph with
+    either half and inserted the other.
+    """
+    result = []
+    k = 0
+    while k < len(steps):
+        step = steps[k]
+        after = steps[k + 1] if k + 1 < len(steps) else None
+        if after is not None and step[0] == "pair" and after[0] == "ins" and \
+                after[2] == step[2] + 1 and \
+                split_separator(olds[step[1]], news[step[2]], news[after[2]]) is not None:
+            result.append(("split", step[1], step[2]))
+            k += 2
+        elif after is not None and step[0] == "ins" and after[0] == "pair" and \
+                after[2] == step[2] + 1 and \
+                split_separator(olds[after[1]], news[step[2]], news[after[2]]) is not None:
+            result.append(("split", after[1], step[2]))
+            k += 2
+        else:
+            result.append(step)
+            k += 1
+    return result
+
+
+def mark_split(old: etree._Element, first: etree._Element, second: etree._Element,
+               rev: Revisions) -> list[tuple[str, str]]:
+    """Track a split as the first paragraph's mark inserted (and the spaces it took, deleted).
+
+    Rejecting joins the two paragraphs back, with the old paragraph's properties. Returns the
+    passage's segments.
+    """
+    separator = split_separator(old, first, second) or ""
+    if separator:
+        runs = first.findall(R)
+        run = run_shell(runs[-1]) if runs else etree.Element(R)
+        run.append(text_element(separator, deleted=True))
+        first.append(wrap(DEL, [run], rev))
+    set_paragraph_mark(first, INS, rev)
+    if ppr_key(old) != ppr_key(second):
+        add_ppr_change(second, old, rev)
+    segments = [("=", plain_text(first))]
+    if separator:
+        segments.append(("-", separator))
+    return segments + [("+", "\n"), ("=", plain_text(second))]

@@ -18,7 +18,14 @@ from lxml import etree
 
 from .align import align, dice, matching_blocks
 from .atoms import LONG_PARAGRAPH, flatten, normalize_space, plain_text, refine
-from .marks import BLOCKS, fix_paragraph_marks, mark_key, pair_last_paragraphs
+from .marks import (
+    BLOCKS,
+    find_splits,
+    fix_paragraph_marks,
+    mark_key,
+    mark_split,
+    pair_last_paragraphs,
+)
 from .notes import Notes, diff_notes
 from .ooxml import (
     DEL,
@@ -168,9 +175,19 @@ class Redliner:
                                        after_equal=i1 > 0 and j1 > 0)
             if i2 == len(old_blocks) and j2 == len(new_blocks):
                 steps = pair_last_paragraphs(steps, old_blocks[i1:i2], new_blocks[j1:j2])
+            steps = find_splits(steps, old_blocks[i1:i2], new_blocks[j1:j2])
             group: list[tuple[str, etree._Element, etree._Element | None]] = []
             for step, i, j in steps:
-                if step == "pair":
+                if step == "split":
+                    self._flush_group(group)
+                    o, first, second = old_blocks[i1 + i], new_blocks[j1 + j], \
+                        new_blocks[j1 + j + 1]
+                    segments = mark_split(o, first, second, self.rev)
+                    self.records.append(Record(
+                        "modification", self.part_label, Anchor(first, None, second, None),
+                        plain_text(o), plain_text(first) + "\n" + plain_text(second), segments))
+                    cursor = second
+                elif step == "pair":
                     self._flush_group(group)
                     self.pair_block(old_blocks[i1 + i], new_blocks[j1 + j])
                     cursor = new_blocks[j1 + j]
