@@ -139,3 +139,49 @@ def test_a_split_paragraph_marks_only_the_paragraph_mark(tmp_path, first, second
     marks = [p for p in xml_of(out).iter(W + "p")
              if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
     assert len(marks) == 1
+
+
+_V = "urn:schemas-microsoft-com:vml"
+
+
+def _box(*paragraphs: str) -> str:
+    inner = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in paragraphs)
+    return (f'<w:p><w:r><w:t xml:space="preserve">Encadré : </w:t></w:r><w:r>'
+            f'<w:pict xmlns:v="{_V}"><v:shape style="width:200pt;height:80pt"><v:textbox>'
+            f"<w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>")
+
+
+def _box_views(path: Path, view: str) -> list[str]:
+    from generator.compare.views import container_paragraphs
+
+    boxes = list(xml_of(path).iter(W + "txbxContent"))
+    return [text for box in boxes for text in container_paragraphs(box, view)]
+
+
+BOX_OLD = ("Les parties se réunissent chaque trimestre pour examiner le bilan.",
+           "Le comité arrête la stratégie et rend compte au préfet.")
+BOX_NEW = ("Les parties se réunissent chaque semestre pour examiner le bilan.",
+           "Le comité arrête la stratégie et rend compte au préfet.")
+
+
+def test_textbox_paragraphs_are_compared_word_by_word(tmp_path):
+    old = build(Doc(["Avant.", Raw(_box(*BOX_OLD)), "Après."]), tmp_path / "ancien.docx")
+    new = build(Doc(["Avant.", Raw(_box(*BOX_NEW)), "Après."]), tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    comparison = _check(old, new, out)
+    assert _box_views(out, "accept") == list(BOX_NEW)
+    assert _box_views(out, "reject") == list(BOX_OLD)
+    assert _churned(out) == ["trimestre", "semestre"]
+    assert [c.deleted for c in comparison.changes] == [["trimestre"]]
+
+
+def test_the_text_of_a_deleted_textbox_is_deleted_text(tmp_path):
+    old = build(Doc(["Avant.", Raw(_box(*BOX_OLD)), "Après."]), tmp_path / "ancien.docx")
+    new = build(Doc(["Avant.", "Après."]), tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    _check(old, new, out)
+    (box,) = xml_of(out).iter(W + "txbxContent")
+    assert [t.text for t in box.iter(W + "t")] == []
+    assert "".join(t.text for t in box.iter(W + "delText")) == "".join(BOX_OLD)
+    assert _box_views(out, "accept") == ["", ""] or _box_views(out, "accept") == []
+    assert _box_views(out, "reject") == list(BOX_OLD)

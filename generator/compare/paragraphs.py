@@ -23,6 +23,7 @@ from .ooxml import (
     P,
     Revisions,
     add_rpr_change,
+    mark_boxes,
     mark_runs,
     run_shell,
     text_element,
@@ -249,6 +250,7 @@ class ParagraphWriter:
             shell = run_shell(n.run)
             shell.append(n.element)
             self.notes.inserted_in(shell)
+            mark_boxes(shell, INS, self.rev)
             self._append("+", shell)
         else:
             self._group(n.elements, "+")
@@ -261,6 +263,7 @@ class ParagraphWriter:
             shell = run_shell(o.run)
             shell.append(copy.deepcopy(o.element))
             self._bring(shell)
+            mark_boxes(shell, DEL, self.rev)
             self._append("-", to_deleted_run(shell))
         else:
             self._group([self._bring(copy.deepcopy(el)) for el in o.elements], "-")
@@ -272,6 +275,7 @@ class ParagraphWriter:
                 self.notes.inserted_in(el)
         for el in elements:
             if el.tag == w("r"):
+                mark_boxes(el, tag, self.rev)
                 self._append(status, to_deleted_run(el) if status == "-" else el)
             else:
                 holder = etree.Element(P)

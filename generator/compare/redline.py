@@ -37,6 +37,7 @@ from .ooxml import (
     TBL,
     TC,
     TR,
+    TXBX_CONTENT,
     P,
     Revisions,
     T,
@@ -412,6 +413,9 @@ class Redliner:
             old.atoms, new.atoms, ops = chunked_word_ops(old.atoms, new.atoms, refine)
         else:
             ops = word_ops(old.atoms, new.atoms)
+        for op in ops:
+            if op[0] == "equal":
+                self._pair_boxes(old.atoms[op[1]:op[2]], new.atoms[op[3]:op[4]])
         ppr_changed = ppr_key(o) != ppr_key(n)
         mark_changed = mark_key(o) != mark_key(n)
         text_changed = any(op[0] == "change" for op in ops)
@@ -438,6 +442,19 @@ class Redliner:
             details += look_details(old.atoms, new.atoms, ops, self.look)
         self.records.append(Record(kind, self.part_label, Anchor(n, start, n, end),
                                    old.text, new.text, segments, details=details))
+
+    def _pair_boxes(self, olds: list, news: list) -> None:
+        """Compare the paragraphs of paired textboxes like any container's."""
+        for o, n in zip(olds, news, strict=True):
+            if o.kind == "text":
+                continue
+            old_els = [o.element] if o.kind == "run" else o.elements
+            new_els = [n.element] if n.kind == "run" else n.elements
+            old_boxes = [b for el in old_els if el is not None for b in el.iter(TXBX_CONTENT)]
+            new_boxes = [b for el in new_els if el is not None for b in el.iter(TXBX_CONTENT)]
+            for old_box, new_box in zip(old_boxes, new_boxes, strict=False):
+                if etree.tostring(old_box) != etree.tostring(new_box):
+                    self.diff_container(old_box, new_box)
 
     def style_name(self, p: etree._Element, package: Package) -> str:
         """The name of a paragraph's style as Word shows it (its id when unnamed)."""
