@@ -196,7 +196,6 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
 def _build_redline(old: Package, new: Package, *, author: str, date: str,
                    explain: Callable[[Change], list[str]] | None,
                    comments: bool) -> tuple[dict[str, bytes], list[Change], int]:
-    from .comments import Commenter, body_anchor
     from .normalize import accept_revisions, strip_noise
     from .ooxml import Revisions
     from .redline import Redliner
@@ -225,6 +224,8 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
         for change in changes:
             change.reasons = [str(line) for line in explain(change) or []]
     if comments and changes and body is not None:
+        from .comments import Commenter, body_anchor
+
         commenter = Commenter(redliner.out, revisions)
         for record, change in zip(ordered, changes, strict=True):
             anchor = record.anchor if record.part == "corps" else \
