@@ -185,3 +185,31 @@ def test_the_text_of_a_deleted_textbox_is_deleted_text(tmp_path):
     assert "".join(t.text for t in box.iter(W + "delText")) == "".join(BOX_OLD)
     assert _box_views(out, "accept") == ["", ""] or _box_views(out, "accept") == []
     assert _box_views(out, "reject") == list(BOX_OLD)
+
+
+def test_libreoffice_accepts_and_rejects_issue_13s_classes_in_one_document(tmp_path):
+    """One pair with a bookmark inside a word, a split paragraph, a paragraph under its heading
+    and a textbox edit, checked with LibreOffice's own Accept All and Reject All (body text)."""
+    from tests import libreoffice
+    from tests.test_compare_support import H
+
+    if not libreoffice.available():
+        pytest.skip("LibreOffice (soffice, python3-uno) n’est pas installé")
+    old = Doc([H(1, "Article 2 : Durée"), "Un an.", Raw(_runs("Video pro", "|", "vides a way.")),
+               "Le comité se réunit une fois par trimestre. Il arrête la stratégie annuelle.",
+               Raw(_box(*BOX_OLD)), "Fin."])
+    new = Doc([H(1, "Article 2 : Durée"), "Deux ans.", H(1, "Article 3 : Résiliation"),
+               "Préavis de trois mois.", Raw(_runs("Video provides a path.")),
+               "Le comité se réunit une fois par trimestre.", "Il arrête la stratégie annuelle.",
+               Raw(_box(*BOX_NEW)), "Fin."])
+    old_path = build(old, tmp_path / "ancien.docx")
+    new_path = build(new, tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    _check(old_path, new_path, out)
+    assert libreoffice.accept_reject(out, tmp_path / "lo") > 0
+
+    def body(path: Path) -> list[str]:
+        return [p for p in document_views(path)["corps"] if p.strip()]
+
+    assert body(tmp_path / "lo" / "accept.docx") == body(new_path)
+    assert body(tmp_path / "lo" / "reject.docx") == body(old_path)
