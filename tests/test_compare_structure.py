@@ -213,3 +213,13 @@ def test_libreoffice_accepts_and_rejects_issue_13s_classes_in_one_document(tmp_p
 
     assert body(tmp_path / "lo" / "accept.docx") == body(new_path)
     assert body(tmp_path / "lo" / "reject.docx") == body(old_path)
+
+
+def test_a_footnote_gone_with_the_notes_part_comes_back_on_reject(tmp_path):
+    old = build(Doc(["Texte avec une note{note:1}.", "Fin."], notes={1: "Selon la loi."}),
+                tmp_path / "ancien.docx")
+    new = build(Doc(["Texte sans note.", "Fin."]), tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    compare(old, new, out, date=DATE)
+    assert document_views(out, "reject")["notes"] == document_views(old)["notes"]
+    assert document_views(out, "accept")["corps"] == document_views(new)["corps"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -77,7 +77,8 @@ class Atom:
     def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
                  run: etree._Element | None = None, element: etree._Element | None = None,
                  elements: list[etree._Element] | None = None,
-                 markers: list[etree._Element] | None = None, text: str | None = None) -> None:
+                 markers: Sequence[etree._Element] | None = None,
+                 text: str | None = None) -> None:
         self.key = key
         self.kind = kind
         # Empty sequences are shared: a long paragraph has hundreds of thousands of atoms.
@@ -230,8 +231,8 @@ def _chunk_key(text: str) -> str:
     return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
 
 
-def _split(pieces: list[Piece], tokens: list[str], keyed: Callable[[str], str],
-           markers: list[etree._Element]) -> list[Atom]:
+def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
+           markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
     atoms = []
     if len(pieces) == 1:

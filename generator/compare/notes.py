@@ -81,7 +81,7 @@ def diff_notes(redliner: Redliner, kind: str) -> None:
     if new_part is None:
         if old_part is None or not deleted:
             return
-        new_part = self._create_notes_part(kind, old_part)
+        new_part = _create_notes_part(self, kind, old_part)
     label = "notes" if kind == "footnotes" else "notes de fin"
     self.enter(label, old_part or new_part, new_part)
     new_root = self.out.tree(new_part)

@@ -9,7 +9,7 @@ and a function that brings old content into the output.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
@@ -268,7 +268,7 @@ class ParagraphWriter:
         else:
             self._group([self._bring(copy.deepcopy(el)) for el in o.elements], "-")
 
-    def _group(self, elements: list[etree._Element], status: str) -> None:
+    def _group(self, elements: Sequence[etree._Element], status: str) -> None:
         tag = INS if status == "+" else DEL
         if status == "+":
             for el in elements:

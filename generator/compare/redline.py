@@ -125,11 +125,11 @@ class Redliner:
                 if not sections:
                     break
                 section = sections[min(index, len(sections) - 1)]
-                new_part = add_part_for_old(self.out, self.old_pkg, old_part, rel_type, section,
-                                            tag, kind)
-                if new_part is not None:
-                    self.enter(label, old_part, new_part)
-                    self.diff_container(self.old_pkg.xml(old_part), self.out.tree(new_part))
+                added = add_part_for_old(self.out, self.old_pkg, old_part, rel_type, section,
+                                         tag, kind)
+                if added is not None:
+                    self.enter(label, old_part, added)
+                    self.diff_container(self.old_pkg.xml(old_part), self.out.tree(added))
         for kind in ("footnotes", "endnotes"):
             diff_notes(self, kind)
         bring_missing_styles(self.old_pkg, self.new_pkg, self.out)
