@@ -11,7 +11,7 @@ import posixpath
 
 from lxml import etree
 
-from .ooxml import R_NS, SECT_PR, w
+from .ooxml import PPR, R_NS, SECT_PR, w
 from .output import RT_BASE, Output
 from .package import Package
 
@@ -132,3 +132,30 @@ def notes_part(package: Package, kind: str) -> str | None:
         if rel.type.endswith("/" + kind) and rel.target in package.parts:
             return rel.target
     return None
+
+
+class StyleNames:
+    """Paragraph style names as Word shows them, read once per package."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, dict[str, str]] = {}
+
+    def name(self, p: etree._Element, package: Package) -> str:
+        """The name of a paragraph's style as Word shows it (its id when unnamed)."""
+        ppr = p.find(PPR)
+        style = ppr.find(w("pStyle")) if ppr is not None else None
+        sid = style.get(w("val"), "") if style is not None else ""
+        names = self._names.get(id(package))
+        if names is None:
+            names = {}
+            part = styles_part(package)
+            if part is not None:
+                for st in package.xml(part).iter(w("style")):
+                    name = st.find(w("name"))
+                    if name is not None:
+                        names[st.get(w("styleId"), "")] = name.get(w("val"), "")
+            self._names[id(package)] = names
+        if not sid:
+            default = next((n for s, n in names.items() if s == "Normal"), "Normal")
+            return default
+        return names.get(sid, sid)

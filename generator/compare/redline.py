@@ -44,7 +44,6 @@ from .ooxml import (
     add_mark_rpr_change,
     add_ppr_change,
     mark_block,
-    mark_row,
     ppr_key,
     rpr_key,
     strip_markers,
@@ -54,13 +53,14 @@ from .output import Importer, Output
 from .package import Package
 from .paragraphs import ParagraphWriter, look_details, look_differs
 from .parts import (
+    StyleNames,
     add_part_for_old,
     bring_missing_styles,
     header_pairs,
     old_only_parts,
-    styles_part,
 )
 from .records import Anchor, Detail, Record
+from .tables import pair_table
 from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
@@ -91,7 +91,7 @@ class Redliner:
         self.notes = Notes()
         self._resolved: dict[tuple[str, str, str], str] = {}
         self._looks: dict[etree._Element, bytes] = {}
-        self._style_names: dict[int, dict[str, str]] = {}
+        self.styles = StyleNames()
 
     def look(self, run: etree._Element) -> bytes:
         """The formatting key of a run (cached: runs are compared many times)."""
@@ -335,64 +335,7 @@ class Redliner:
 
     def pair_table(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two tables row by row; rows that are new or gone are marked whole."""
-        old_rows, new_rows = o.findall(TR), n.findall(TR)
-        old_keys = [self.row_text(r) for r in old_rows]
-        new_keys = [self.row_text(r) for r in new_rows]
-        cursor: etree._Element | None = None
-        for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
-            if tag == "equal":
-                for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
-                    self.pair_row(orow, nrow)
-                cursor = new_rows[j2 - 1]
-                continue
-            olds, news = old_rows[i1:i2], new_rows[j1:j2]
-            old_bags = [Counter(_WORDS.findall(k.lower())) for k in old_keys[i1:i2]]
-            new_bags = [Counter(_WORDS.findall(k.lower())) for k in new_keys[j1:j2]]
-
-            group: list = []
-            similarity = _row_similarity(olds, news, old_bags, new_bags)
-            for step, i, j in align(len(olds), len(news), similarity, 0.34):
-                if step == "pair":
-                    self._flush_rows(group)
-                    self.pair_row(olds[i], news[j])
-                    cursor = news[j]
-                elif step == "ins":
-                    if group and group[-1][0] != "ins":
-                        self._flush_rows(group)
-                    group.append(("ins", news[j], None))
-                    cursor = news[j]
-                else:
-                    clone = self._deleted_copy(olds[i])
-                    if cursor is not None:
-                        cursor.addnext(clone)
-                    elif new_rows:
-                        new_rows[0].addprevious(clone)
-                    else:
-                        n.append(clone)
-                    if group and group[-1][0] != "del":
-                        self._flush_rows(group)
-                    group.append(("del", clone, olds[i]))
-                    cursor = clone
-            self._flush_rows(group)
-
-    def _flush_rows(self, group: list) -> None:
-        if not group:
-            return
-        kind = group[0][0]
-        rows = [g[1] for g in group]
-        text = "\n".join(self.row_text(g[2] if kind == "del" else g[1]) for g in group)
-        for row in rows:
-            if kind == "ins":
-                self.notes.inserted_in(row)
-            mark_row(row, INS if kind == "ins" else DEL, self.rev)
-        paragraphs = [p for row in rows for p in row.iter(P)]
-        if paragraphs:
-            op = "+" if kind == "ins" else "-"
-            self.records.append(Record(
-                "insertion" if kind == "ins" else "suppression", self.part_label,
-                Anchor(paragraphs[0], None, paragraphs[-1], None),
-                "" if kind == "ins" else text, text if kind == "ins" else "", [(op, text)]))
-        group.clear()
+        pair_table(self, o, n)
 
     def pair_row(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two rows cell by cell."""
@@ -436,7 +379,7 @@ class Redliner:
         end = writer.last if not (ppr_changed or mark_changed) else None
         details: list[Detail] = []
         if ppr_changed:
-            before, after = self.style_name(o, self.old_pkg), self.style_name(n, self.new_pkg)
+            before, after = self.styles.name(o, self.old_pkg), self.styles.name(n, self.new_pkg)
             details.append(("style", before, after) if before != after else ("paragraph",))
         if look_changed:
             details += look_details(old.atoms, new.atoms, ops, self.look)
@@ -455,36 +398,6 @@ class Redliner:
             for old_box, new_box in zip(old_boxes, new_boxes, strict=False):
                 if etree.tostring(old_box) != etree.tostring(new_box):
                     self.diff_container(old_box, new_box)
-
-    def style_name(self, p: etree._Element, package: Package) -> str:
-        """The name of a paragraph's style as Word shows it (its id when unnamed)."""
-        ppr = p.find(PPR)
-        style = ppr.find(w("pStyle")) if ppr is not None else None
-        sid = style.get(w("val"), "") if style is not None else ""
-        names = self._style_names.get(id(package))
-        if names is None:
-            names = {}
-            part = styles_part(package)
-            if part is not None:
-                for st in package.xml(part).iter(w("style")):
-                    name = st.find(w("name"))
-                    if name is not None:
-                        names[st.get(w("styleId"), "")] = name.get(w("val"), "")
-            self._style_names[id(package)] = names
-        if not sid:
-            default = next((n for s, n in names.items() if s == "Normal"), "Normal")
-            return default
-        return names.get(sid, sid)
-
-def _row_similarity(olds: list[etree._Element], news: list[etree._Element],
-                    old_bags: list[Counter], new_bags: list[Counter]) -> Callable[[int, int],
-                                                                                  float]:
-    """How alike two rows are (0 when their numbers of cells differ)."""
-    def similarity(i: int, j: int) -> float:
-        if len(olds[i].findall(TC)) != len(news[j].findall(TC)):
-            return 0.0
-        return dice(old_bags[i], new_bags[j])
-    return similarity
 
 
 def _text_key(el: etree._Element) -> str:
