@@ -167,6 +167,154 @@ def main() -> None:
             seconds, peak = long_paragraph(size, folder)
             print(f"diff (paragraphe de {label}, 2 % des mots modifiés): {seconds:.2f} s, "
                   f"pic mémoire {peak:.0f} Mo", flush=True)
+    goals()
+
+
+
+
+# ------------------------------------------------------------------ churn and whole diffs
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def churned_words(redline: Path) -> int:
+    """Words a reader sees marked: deleted text, and text inside insertions, in every part."""
+    import re
+    import zipfile
+
+    from lxml import etree
+
+    words = re.compile(r"\w+")
+    count = 0
+    with zipfile.ZipFile(redline) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            root = etree.fromstring(zf.read(name))
+            for el in root.iter(_W + "delText"):
+                count += len(words.findall(el.text or ""))
+            for ins in root.iter(_W + "ins"):
+                for t in ins.iter(_W + "t"):
+                    count += len(words.findall(t.text or ""))
+    return count
+
+
+def minimal_words(old: Path, new: Path) -> int:
+    """The minimal word edit between two documents' texts (words deleted plus inserted)."""
+    import re
+
+    from generator.compare.align import matching_blocks
+    from generator.compare.views import document_views
+
+    def words(path: Path) -> list[str]:
+        views = document_views(path)
+        return re.findall(r"\w+", "\n".join(p for part in views.values() for p in part))
+
+    a, b = words(old), words(new)
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in matching_blocks(a, b) if tag == "equal")
+    return len(a) + len(b) - 2 * kept
+
+
+def corpus(folder: Path) -> list[tuple[str, Path, Path]]:
+    """The tests' pairs (every kind of change, issue 13's classes) built in ``folder``."""
+    sys.path.insert(0, str(ROOT))
+    from tests.test_compare_redline import CASES
+    from tests.test_compare_support import Doc, H, build
+
+    pairs = dict(CASES)
+    pairs["sous son titre"] = (
+        Doc([H(1, "Article 2 : Durée"), "Un an."]),
+        Doc([H(1, "Article 2 : Durée"), "Deux ans.", H(1, "Article 3 : Résiliation"),
+             "Préavis de trois mois."]))
+    pairs["en-tête seulement ancien"] = (
+        Doc(["Texte."], header=["V3 – 040426"], footer=["Paraphes"]), Doc(["Texte."]))
+    built = []
+    for number, (name, (old, new)) in enumerate(pairs.items()):
+        old_path = build(old, folder / f"c{number}-ancien.docx")
+        new_path = build(new, folder / f"c{number}-nouveau.docx")
+        built.append((name, old_path, new_path))
+    return built
+
+
+def churn(folder: Path) -> tuple[int, int, int]:
+    """(minimal, ours, Docxodus's) words churned, summed over the corpus."""
+    from generator.compare import compare
+    from generator.compare.docxodus import redline_bytes
+
+    minimal = ours = theirs = 0
+    for _name, old, new in corpus(folder):
+        out = old.with_name(old.stem + "-interne.docx")
+        compare(old, new, out)
+        other = old.with_name(old.stem + "-docxodus.docx")
+        other.write_bytes(redline_bytes(old, new, "Docxodus", "2024-03-01T09:00:00Z"))
+        minimal += minimal_words(old, new)
+        ours += churned_words(out)
+        theirs += churned_words(other)
+    return minimal, ours, theirs
+
+
+def _typed_prior(path: Path) -> Path:
+    """The 2023 reference text typed by hand in Word: one paragraph a line, no styles kept."""
+    import docx
+
+    document = docx.Document()
+    source = ROOT / "tests" / "data" / "reference" / "avenant-1-2023-reference.txt"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("["):
+            continue
+        text = line.lstrip("=- ").strip()
+        style = "Heading 1" if line.startswith("== ") else \
+            "List Bullet" if line.startswith("- ") else None
+        document.add_paragraph(text, style=style)
+    document.save(str(path))
+    return path
+
+
+def whole_diffs(folder: Path, runs: int = 3) -> list[tuple[str, float, float]]:
+    """``avenant diff`` as a whole process against Docxodus's: (name, ours, theirs) seconds.
+
+    On the shipped pair (2023 → 2024, built), and on a hand-typed prior against the built
+    avenant (many small differences).
+    """
+    import shutil
+
+    project = folder / "projet"
+    project.mkdir()
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "variables", project / "variables")
+    dossier = "bataillon-prevention-dijon"
+    for version in ("2023", "2024"):
+        subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "build",
+                        dossier, version], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    built = {v: next((project / "output" / dossier / v).glob("avenant-*.docx"))
+             for v in ("2023", "2024")}
+    prior = _typed_prior(folder / "saisi-a-la-main.docx")
+    script = folder / "docxodus_redline.py"
+    script.write_text(_DOCXODUS_SCRIPT, encoding="utf-8")
+    results = []
+    for name, old, new in (("2023 → 2024 livré", built["2023"], built["2024"]),
+                           ("saisi à la main → construit", prior, built["2023"])):
+        out = folder / "comparaison.docx"
+        ours = _timed([sys.executable, "-m", "generator", "diff", str(old), str(new), "-o",
+                       str(out), "--force"], runs)
+        theirs = _timed([sys.executable, str(script), str(old), str(new),
+                         str(folder / "docxodus.docx")], runs)
+        results.append((name, ours, theirs))
+    return results
+
+
+def goals() -> None:
+    """Print churn beside Docxodus's, and whole-diff ratios (issue 13's goals)."""
+    with tempfile.TemporaryDirectory(prefix="compare-goals-") as tmp:
+        folder = Path(tmp)
+        minimal, ours, theirs = churn(folder)
+        print(f"churn (corpus des tests): minimal {minimal} mots, interne {ours} "
+              f"({ours / minimal:.2f}×), docxodus {theirs} ({theirs / minimal:.2f}×)",
+              flush=True)
+        for name, ours_s, theirs_s in whole_diffs(folder):
+            print(f"avenant diff ({name}): interne {ours_s:.2f} s, docxodus {theirs_s:.2f} s, "
+                  f"rapport {ours_s / theirs_s:.2f}×", flush=True)
 
 
 if __name__ == "__main__":

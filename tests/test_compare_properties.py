@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.compare import compare
-from generator.compare.align import matching_blocks, word_ops
+from generator.compare.align import matching_blocks
 from generator.compare.atoms import Atom, Piece
 from generator.compare.views import document_views
+from generator.compare.words import word_ops
 from tests.test_compare_support import Doc, H, Para, Table, build
 
 WORDS = ["le", "la", "montant", "de", "l’État", "468\u202f000\xa0€", "480\u202f000\xa0€",

@@ -196,10 +196,10 @@ def build_redline(old: Package, new: Package, *, author: str, date: str,
 def _build_redline(old: Package, new: Package, *, author: str, date: str,
                    explain: Callable[[Change], list[str]] | None,
                    comments: bool) -> tuple[dict[str, bytes], list[Change], int]:
-    from .comments import Commenter, body_anchor
     from .normalize import accept_revisions, strip_noise
     from .ooxml import Revisions
-    from .redline import PART_LABELS, Redliner
+    from .redline import Redliner
+    from .report import PART_LABELS, formatting_text
     from .sections import Headings, assign_sections
 
     for package in (old, new):
@@ -219,11 +219,13 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
         record.section = PART_LABELS[record.part]
     ordered = body_records + others
     changes = [Change(r.kind, r.section, r.old_text, r.new_text, r.segments, [], r.part,
-                      r.details) for r in ordered]
+                      [formatting_text(d) for d in r.details]) for r in ordered]
     if explain is not None:
         for change in changes:
             change.reasons = [str(line) for line in explain(change) or []]
     if comments and changes and body is not None:
+        from .comments import Commenter, body_anchor
+
         commenter = Commenter(redliner.out, revisions)
         for record, change in zip(ordered, changes, strict=True):
             anchor = record.anchor if record.part == "corps" else \

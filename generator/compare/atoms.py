@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -25,6 +25,7 @@ from .ooxml import (
     R_NS,
     RPR,
     RUN_MARKERS,
+    TXBX_CONTENT,
     R,
     T,
     local,
@@ -76,7 +77,8 @@ class Atom:
     def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
                  run: etree._Element | None = None, element: etree._Element | None = None,
                  elements: list[etree._Element] | None = None,
-                 markers: list[etree._Element] | None = None, text: str | None = None) -> None:
+                 markers: Sequence[etree._Element] | None = None,
+                 text: str | None = None) -> None:
         self.key = key
         self.kind = kind
         # Empty sequences are shared: a long paragraph has hundreds of thousands of atoms.
@@ -175,6 +177,10 @@ def tokenize(text: str) -> list[str]:
 def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
     """A key for opaque content: its XML, with relationship ids replaced by their targets."""
     clone = etree.fromstring(etree.tostring(el))
+    # A textbox's paragraphs are compared one by one, not as part of the box's key.
+    for box in list(clone.iter(TXBX_CONTENT)):
+        for child in list(box):
+            box.remove(child)
     for d in clone.iter():
         if not isinstance(d.tag, str):
             continue
@@ -225,8 +231,8 @@ def _chunk_key(text: str) -> str:
     return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
 
 
-def _split(pieces: list[Piece], tokens: list[str], keyed: Callable[[str], str],
-           markers: list[etree._Element]) -> list[Atom]:
+def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
+           markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
     atoms = []
     if len(pieces) == 1:
@@ -258,6 +264,23 @@ def _split(pieces: list[Piece], tokens: list[str], keyed: Callable[[str], str],
     return atoms
 
 
+def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Element]],
+                         after: list[etree._Element]) -> None:
+    """Give each marker met inside the text to the atom it falls in (written before it).
+
+    A marker after the last atom goes to ``after`` (with whatever follows the text).
+    """
+    k = position = 0
+    for offset, marker in inner:
+        while k < len(atoms) and position + len(atoms[k].text) <= offset:
+            position += len(atoms[k].text)
+            k += 1
+        if k == len(atoms):
+            after.append(marker)
+        else:
+            atoms[k].markers = [*atoms[k].markers, marker]
+
+
 def refine(atom: Atom) -> list[Atom]:
     """The word atoms of a chunk atom (see `flatten`'s ``chunks``); other atoms as they are."""
     if atom.kind != "text" or not atom.chunk:
@@ -277,6 +300,9 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     markers: list[etree._Element] = []
     # Text gathered across runs until a non-text atom: (run, text) segments.
     buffer: list[Piece] = []
+    # Markers met inside that text (a bookmark between the runs of one word), by offset: they
+    # do not cut the text, so an identical word stays one word.
+    inner: list[tuple[int, etree._Element]] = []
 
     def flush_text() -> None:
         if not buffer:
@@ -291,6 +317,8 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             found = _split(buffer, tokenize(text), token_key, list(markers))
         atoms.extend(found)
         markers.clear()
+        _place_inner_markers(found, inner, markers)
+        inner.clear()
         buffer.clear()
 
     def add(atom: Atom) -> None:
@@ -315,8 +343,9 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             continue
         if tag in MARKERS:
             if buffer:
-                flush_text()
-            markers.append(child)
+                inner.append((sum(len(piece.text) for piece in buffer), child))
+            else:
+                markers.append(child)
             continue
         if tag != R:
             add(Atom(f"{local(child)}:{_digest(child, resolve)}", "group", elements=[child]))
@@ -383,3 +412,16 @@ def paragraph_key(paragraph: Paragraph, style: str) -> str:
     """The alignment key of a paragraph: its style and its atoms' keys."""
     return style + "\x00" + "".join(a.key if a.kind == "text" else "\x01" + a.key + "\x01"
                                     for a in paragraph.atoms)
+
+
+def plain_text(p: etree._Element) -> str:
+    """The text of a paragraph as a reader sees it, deleted text included (tabs, breaks)."""
+    parts = []
+    for d in p.iter(T, w("delText"), w("tab"), w("br")):
+        if d.tag in (T, w("delText")):
+            parts.append(d.text or "")
+        elif d.tag == w("tab"):
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)

@@ -7,7 +7,7 @@ from lxml import etree
 from .ooxml import AUTHOR, DATE, ID, PPR, P, R, Revisions, text_element, w
 from .output import RT_BASE, Output
 from .package import Package
-from .redline import Anchor
+from .records import Anchor
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 COMMENTS_REL = RT_BASE + "comments"

@@ -32,6 +32,7 @@ INS, DEL, DEL_TEXT = w("ins"), w("del"), w("delText")
 INSTR_TEXT, DEL_INSTR_TEXT = w("instrText"), w("delInstrText")
 RPR_CHANGE, PPR_CHANGE = w("rPrChange"), w("pPrChange")
 SECT_PR, SDT, SDT_CONTENT = w("sectPr"), w("sdt"), w("sdtContent")
+TXBX_CONTENT = w("txbxContent")
 ID, AUTHOR, DATE, VAL = w("id"), w("author"), w("date"), w("val")
 
 #: Paragraph-level containers whose runs a revision wraps from the inside.
@@ -307,6 +308,7 @@ def mark_runs(container: etree._Element, tag: str, revisions: Revisions) -> None
             parent.remove(run)
             if tag == DEL:
                 to_deleted_run(run)
+            mark_boxes(run, tag, revisions)
             wrapper.append(run)
         parent.insert(index, wrapper)
         group.clear()
@@ -355,3 +357,19 @@ def mark_row(tr: etree._Element, tag: str, revisions: Revisions) -> None:
     for tc in tr.findall(TC):
         for child in tc:
             mark_block(child, tag, revisions)
+
+
+def mark_boxes(el: etree._Element, tag: str, revisions: Revisions) -> None:
+    """Mark the text of the textboxes inside ``el`` inserted or deleted, paragraph by paragraph.
+
+    A textbox's paragraphs are a story of their own: the revision around the box's run does not
+    reach them, so a deleted box keeps its text as ``w:delText``, an inserted one as ``w:ins``.
+    """
+    for box in list(el.iter(TXBX_CONTENT)):
+        for child in list(box):
+            if child.tag in (P, TBL, SDT) and not _marked(child):
+                mark_block(child, tag, revisions, mark_paragraphs=False)
+
+
+def _marked(block: etree._Element) -> bool:
+    return any(d.tag in (INS, DEL) for d in block.iter())

@@ -20,6 +20,38 @@ _CONTEXT = 60
 _KIND_LABELS = {"insertion": "Insertion", "suppression": "Suppression",
                 "modification": "Modification", "mise en forme": "Mise en forme"}
 
+#: Labels of the parts, as changes name them.
+PART_LABELS = {"corps": "Début du document", "en-tête": "En-tête", "pied de page": "Pied de page",
+               "notes": "Notes de bas de page", "notes de fin": "Notes de fin"}
+
+_LOOK_NAMES = {"b": "gras", "i": "italique", "u": "souligné", "strike": "barré"}
+_LOOK_CHANGES = {"added": "ajouté", "removed": "retiré"}
+
+
+def formatting_text(detail: tuple[str, ...]) -> str:
+    """A formatting detail found by the comparer (a code) in French.
+
+    >>> formatting_text(("style", "Normal", "Heading 1"))
+    'style « Normal » → « Heading 1 »'
+    >>> formatting_text(("look", "b", "added", "également  "))
+    'gras ajouté : « également »'
+    """
+    kind = detail[0]
+    if kind == "style":
+        return f"style « {detail[1]} » → « {detail[2]} »"
+    if kind == "look":
+        _, flag, change, text = detail
+        label = f"{_LOOK_NAMES[flag]} {_LOOK_CHANGES[change]}" if flag in _LOOK_NAMES \
+            else "mise en forme du texte"
+        quoted = " ".join(text.split())
+        if len(quoted) > 80:
+            quoted = quoted[:79].rstrip() + "…"
+        return f"{label} : « {quoted} »"
+    return _DETAIL_LABELS[kind]
+
+
+_DETAIL_LABELS = {"paragraph": "mise en forme du paragraphe"}
+
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     """``1 passage``, ``2 passages``.

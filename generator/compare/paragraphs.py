@@ -1,0 +1,314 @@
+"""Rewriting a paired paragraph from word operations: equal text kept, changes tracked.
+
+`ParagraphWriter` rebuilds the new paragraph's content (its properties kept) with the old words
+that are gone as ``w:del`` and the new ones as ``w:ins``, formatting changes as ``w:rPrChange``.
+It gets what it needs as small objects: the revisions, a run-formatting key, the notes tracker
+and a function that brings old content into the output.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+
+from lxml import etree
+
+from .atoms import Atom, Paragraph
+from .notes import Notes
+from .ooxml import (
+    DEL,
+    INS,
+    PPR,
+    RPR,
+    P,
+    Revisions,
+    add_rpr_change,
+    mark_boxes,
+    mark_runs,
+    run_shell,
+    text_element,
+    to_deleted_run,
+    w,
+)
+from .records import Detail
+
+#: Run formatting flags a report names; anything else is ``other``.
+_LOOKS = ("b", "i", "u", "strike")
+
+
+def _flag(run: etree._Element, flag: str) -> bool:
+    rpr = run.find(RPR)
+    el = rpr.find(w(flag)) if rpr is not None else None
+    return el is not None and el.get(w("val"), "true") not in ("0", "false", "none", "off")
+
+
+def look_changes(old_run: etree._Element, new_run: etree._Element) -> list[tuple[str, str]]:
+    """(flag, "added" | "removed") for bold, italic…; [("other", "changed")] otherwise."""
+    found = []
+    for flag in _LOOKS:
+        before, after = _flag(old_run, flag), _flag(new_run, flag)
+        if before != after:
+            found.append((flag, "added" if after else "removed"))
+    return found or [("other", "changed")]
+
+
+def look_details(olds: list[Atom], news: list[Atom], ops: list,
+                 look: Callable[[etree._Element], bytes]) -> list[Detail]:
+    """("look", flag, change, text) for the equal words whose formatting changed."""
+    spans: dict[tuple[str, str], list[str]] = {}
+    for op in ops:
+        if op[0] != "equal":
+            continue
+        for text, new_run, old_run in text_spans(olds[op[1]:op[2]], news[op[3]:op[4]]):
+            if look(old_run) == look(new_run):
+                continue
+            for flag, change in look_changes(old_run, new_run):
+                spans.setdefault((flag, change), []).append(text)
+    return [("look", flag, change, "".join(texts)) for (flag, change), texts in spans.items()]
+
+
+def look_differs(olds: list[Atom], news: list[Atom],
+                 look: Callable[[etree._Element], bytes]) -> bool:
+    """Whether equal atoms changed formatting."""
+    for o, n in zip(olds, news, strict=True):
+        if o.kind == "run" and look(o.run) != look(n.run):
+            return True
+    return any(look(old_run) != look(new_run) for _, new_run, old_run in text_spans(olds, news))
+
+
+def _merged(atoms: list[Atom]) -> list[list]:
+    """The text pieces of consecutive text atoms, joined while they come from the same run."""
+    merged: list[list] = []
+    for atom in atoms:
+        for piece in atom.pieces:
+            if merged and merged[-1][0] is piece.run:
+                merged[-1][1] += piece.text
+            else:
+                merged.append([piece.run, piece.text])
+    return merged
+
+
+def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Element,
+                                                                   etree._Element]]:
+    """Equal text cut where either side changes run: (text, new run, old run) spans.
+
+    Both sides must hold the same text (an equal stretch of atoms).
+    """
+    old_pieces = _merged([a for a in olds if a.kind == "text"])
+    new_pieces = _merged([a for a in news if a.kind == "text"])
+    result = []
+    oi = ni = 0
+    o_off = n_off = 0
+    while oi < len(old_pieces) and ni < len(new_pieces):
+        o_run, o_text = old_pieces[oi]
+        n_run, n_text = new_pieces[ni]
+        take = min(len(o_text) - o_off, len(n_text) - n_off)
+        if take:
+            result.append((n_text[n_off:n_off + take], n_run, o_run))
+        o_off += take
+        n_off += take
+        if o_off == len(o_text):
+            oi, o_off = oi + 1, 0
+        if n_off == len(n_text):
+            ni, n_off = ni + 1, 0
+    return result
+
+
+class ParagraphWriter:
+    """Rewrites a new paragraph's content from word-level operations."""
+
+    def __init__(self, old: Paragraph, new: Paragraph, rev: Revisions,
+                 look: Callable[[etree._Element], bytes], notes: Notes,
+                 bring: Callable[[etree._Element], etree._Element]) -> None:
+        self.rev = rev
+        self.look = look
+        self.notes = notes
+        self._bring = bring
+        self.old = old
+        self.new = new
+        self.children: list[etree._Element] = []
+        self.wrapper: etree._Element | None = None
+        self.wrapper_status = "="
+        self.last_run: etree._Element | None = None
+        self.last_run_key: tuple | None = None
+        self.first: etree._Element | None = None
+        self.last: etree._Element | None = None
+        self.segments: list[tuple[str, str]] = []
+
+    # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
+
+    def _target(self, status: str) -> list[etree._Element] | etree._Element:
+        if status == "=":
+            if self.wrapper is not None:
+                self._close()
+            return self.children
+        if self.wrapper is None or self.wrapper_status != status:
+            self._close()
+            self.wrapper = self.rev.element(INS if status == "+" else DEL)
+            self.wrapper_status = status
+            self.children.append(self.wrapper)
+            self._touched(self.wrapper)
+        return self.wrapper
+
+    def _close(self) -> None:
+        self.wrapper = None
+        self.wrapper_status = "="
+        self.last_run = None
+        self.last_run_key = None
+
+    def _touched(self, el: etree._Element) -> None:
+        if self.first is None:
+            self.first = el
+        self.last = el
+
+    def _append(self, status: str, el: etree._Element) -> None:
+        target = self._target(status)
+        target.append(el)
+        self.last_run = None
+        self.last_run_key = None
+
+    def _segment(self, op: str, text: str) -> None:
+        if not text:
+            return
+        if self.segments and self.segments[-1][0] == op:
+            self.segments[-1] = (op, self.segments[-1][1] + text)
+        else:
+            self.segments.append((op, text))
+
+    def _text(self, status: str, run: etree._Element, text: str,
+              old_run: etree._Element | None = None) -> None:
+        changed_look = old_run is not None and self.look(old_run) != self.look(run)
+        key = (status, id(run), id(old_run) if changed_look else None)
+        target = self._target(status)
+        if self.last_run is not None and self.last_run_key == key:
+            t = self.last_run[-1]
+            t.text = (t.text or "") + text
+            if t.text != t.text.strip() or "  " in t.text:
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            return
+        shell = run_shell(run)
+        shell.append(text_element(text, deleted=status == "-"))
+        if changed_look:
+            assert old_run is not None  # changed_look says so
+            add_rpr_change(shell, old_run.find(RPR), self.rev)
+            self._touched(shell)
+        target.append(shell)
+        self.last_run = shell
+        self.last_run_key = key
+
+    def _markers(self, atom: Atom) -> None:
+        for marker in atom.markers:
+            self._append("=", marker)
+
+    # Atoms by status.
+
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
+        """Equal atoms: text written as spans of the new runs, other atoms one by one."""
+        start = 0
+        for k, (o, n) in enumerate(zip(olds, news, strict=True)):
+            if n.kind == "text" and not (n.markers and k > start):
+                continue
+            self._equal_text(olds[start:k], news[start:k])
+            start = k
+            if n.kind == "text":
+                continue
+            self._equal_atom(o, n)
+            start = k + 1
+        self._equal_text(olds[start:], news[start:])
+
+    def _equal_text(self, olds: list[Atom], news: list[Atom]) -> None:
+        if not news:
+            return
+        self._markers(news[0])
+        for text, new_run, old_run in text_spans(olds, news):
+            self._text("=", new_run, text, old_run)
+
+    def _equal_atom(self, o: Atom, n: Atom) -> None:
+        self._markers(n)
+        if n.kind == "run":
+            # run atoms carry their run and its element
+            assert o.run is not None and n.run is not None
+            assert o.element is not None and n.element is not None
+            shell = run_shell(n.run)
+            shell.append(n.element)
+            if self.look(o.run) != self.look(n.run):
+                add_rpr_change(shell, o.run.find(RPR), self.rev)
+                self._touched(shell)
+            self._append("=", shell)
+            if n.key.startswith("note:"):
+                self.notes.pair(n.key[5:], o.element, n.element)
+        else:
+            for el in n.elements:
+                self._append("=", el)
+
+    def _inserted(self, n: Atom) -> None:
+        self._markers(n)
+        if n.kind == "text":
+            for piece in n.pieces:
+                self._text("+", piece.run, piece.text)
+        elif n.kind == "run":
+            shell = run_shell(n.run)
+            shell.append(n.element)
+            self.notes.inserted_in(shell)
+            mark_boxes(shell, INS, self.rev)
+            self._append("+", shell)
+        else:
+            self._group(n.elements, "+")
+
+    def _deleted(self, o: Atom) -> None:
+        if o.kind == "text":
+            for piece in o.pieces:
+                self._text("-", piece.run, piece.text)
+        elif o.kind == "run":
+            shell = run_shell(o.run)
+            shell.append(copy.deepcopy(o.element))
+            self._bring(shell)
+            mark_boxes(shell, DEL, self.rev)
+            self._append("-", to_deleted_run(shell))
+        else:
+            self._group([self._bring(copy.deepcopy(el)) for el in o.elements], "-")
+
+    def _group(self, elements: Sequence[etree._Element], status: str) -> None:
+        tag = INS if status == "+" else DEL
+        if status == "+":
+            for el in elements:
+                self.notes.inserted_in(el)
+        for el in elements:
+            if el.tag == w("r"):
+                mark_boxes(el, tag, self.rev)
+                self._append(status, to_deleted_run(el) if status == "-" else el)
+            else:
+                holder = etree.Element(P)
+                holder.append(el)
+                mark_runs(holder, tag, self.rev)
+                self._close()
+                for child in list(holder):
+                    self.children.append(child)
+                    self._touched(child)
+
+    def write(self, ops: Iterable[tuple[str, int, int, int, int]]) -> None:
+        """Rebuild the new paragraph's content (its properties kept) from ``ops``."""
+        old, new = self.old.atoms, self.new.atoms
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal":
+                self._equal_stretch(old[i1:i2], new[j1:j2])
+                self._segment("=", "".join(a.text for a in new[j1:j2]))
+                continue
+            if j2 > j1 and new[j1].markers:
+                # A bookmark that opens on the new words also covers the old ones.
+                self._markers(new[j1])
+                new[j1].markers = []
+            for o in old[i1:i2]:
+                self._deleted(o)
+            for n in new[j1:j2]:
+                self._inserted(n)
+            self._segment("-", "".join(a.text for a in old[i1:i2]))
+            self._segment("+", "".join(a.text for a in new[j1:j2]))
+        self._close()
+        for marker in self.new.trailing:
+            self.children.append(marker)
+        p = self.new.element
+        for child in list(p):
+            if child.tag != PPR:
+                p.remove(child)
+        p.extend(self.children)

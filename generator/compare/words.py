@@ -1,0 +1,296 @@
+"""Which words changed inside a paired paragraph, tidied so a reader sees whole edits.
+
+Words are matched by `generator.compare.align.matching_blocks` (anchors, then a longest common
+subsequence in small gaps); a long paragraph is matched by chunks of words first
+(`chunked_word_ops`). The result is tidied: a thin equal stretch between two changes joins them,
+and a sentence (or a paragraph) rewritten in several places becomes one deletion and one
+insertion rather than confetti.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from .align import matching_blocks
+
+
+class AtomLike(Protocol):
+    """What word alignment needs from an atom."""
+
+    key: str
+
+    @property
+    def text(self) -> str: ...  # noqa: D102
+
+    @property
+    def significant(self) -> bool: ...  # noqa: D102
+
+    @property
+    def ends_sentence(self) -> bool: ...  # noqa: D102
+
+    @property
+    def weight(self) -> int: ...  # noqa: D102
+
+
+#: A word-level operation: ("equal" | "change", i1, i2, j1, j2).
+Op = tuple[str, int, int, int, int]
+
+AtomT = TypeVar("AtomT", bound=AtomLike)
+
+
+def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
+    """Equal and changed spans of two atom sequences, tidied for reading.
+
+    Spaces compare alike when aligning, but an atom whose exact text differs (an ordinary space
+    become a no-break one) is still a change, so that rejecting gives back the exact old text.
+    """
+    return _tidy(_raw_ops(old, new), old, new)
+
+
+def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
+                     refine: Callable[[AtomT], list[AtomT]]
+                     ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
+    """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
+
+    Returns the atom sequences the operations index (chunks where equal, words elsewhere) and
+    the operations.
+    """
+    out_old: list[AtomT] = []
+    out_new: list[AtomT] = []
+    ops: list[Op] = []
+
+    def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
+        fine_old = [f for a in olds for f in refine(a)]
+        fine_new = [f for a in news for f in refine(a)]
+        i0, j0 = len(out_old), len(out_new)
+        ops.extend((tag, i1 + i0, i2 + i0, j1 + j0, j2 + j0)
+                   for tag, i1, i2, j1, j2 in _raw_ops(fine_old, fine_new))
+        out_old.extend(fine_old)
+        out_new.extend(fine_new)
+
+    for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
+        if tag != "equal":
+            words(old[i1:i2], new[j1:j2])
+            continue
+        for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
+            if o.text != n.text:
+                words([o], [n])
+                continue
+            i, j = len(out_old), len(out_new)
+            ops.append(("equal", i, i + 1, j, j + 1))
+            out_old.append(o)
+            out_new.append(n)
+    return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
+
+
+def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
+        if tag != "equal":
+            ops.append(("change", i1, i2, j1, j2))
+            continue
+        start = 0
+        for k in range(i2 - i1):
+            if old[i1 + k].text != new[j1 + k].text:
+                if k > start:
+                    ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
+                ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
+                start = k + 1
+        if start < i2 - i1:
+            ops.append(("equal", i1 + start, i2, j1 + start, j2))
+    return _merge_adjacent(ops)
+
+
+def _tidy(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
+    ops = _absorb_weak_equals(ops, old)
+    ops = _collapse_rewritten_sentences(ops, old, new)
+    return _collapse_rewritten_paragraph(ops, old, new)
+
+
+def _merge_adjacent(ops: list[Op]) -> list[Op]:
+    merged: list[Op] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and merged[-1][0] == op[0] == "change":
+            last = merged[-1]
+            merged[-1] = ("change", last[1], op[2], last[3], op[4])
+        elif merged and merged[-1][0] == op[0] == "equal":
+            last = merged[-1]
+            merged[-1] = ("equal", last[1], op[2], last[3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _weak(atoms: Sequence[AtomLike]) -> bool:
+    """An equal stretch too thin to stand between two changes: spaces, a sign, a short word."""
+    significant = [a for a in atoms if a.significant]
+    if any(a.ends_sentence for a in atoms):
+        return False
+    if not significant:
+        return True
+    return len(significant) == 1 and len(significant[0].key) <= 3 and \
+        not significant[0].key.isdigit()
+
+
+def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
+    """A thin equal stretch between two changes joins them into one change."""
+    result: list[Op] = []
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        if op[0] == "change" and len(result) >= 2 and result[-1][0] == "equal" and \
+                result[-2][0] == "change" and _weak(old[result[-1][1]:result[-1][2]]):
+            before = result[-2]
+            del result[-2:]
+            result.append(("change", before[1], op[2], before[3], op[4]))
+        else:
+            result.append(op)
+        k += 1
+    return result
+
+
+def _significant_chars(atoms: Sequence[AtomLike]) -> int:
+    return sum(a.weight for a in atoms)
+
+
+def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> float:
+    if not ops:
+        return 1.0
+    equal = sum(_significant_chars(new[op[3]:op[4]]) for op in ops if op[0] == "equal")
+    total = max(_significant_chars(old[ops[0][1]:ops[-1][2]]),
+                _significant_chars(new[ops[0][3]:ops[-1][4]]))
+    return equal / total if total else 1.0
+
+
+def _rewritten(changes: int, kept: float) -> bool:
+    """Tell whether edits read as confetti.
+
+    They do with many changes and half the words gone, or a few with two thirds gone.
+
+    >>> _rewritten(3, 0.45), _rewritten(2, 0.45), _rewritten(2, 0.3), _rewritten(1, 0.0)
+    (True, False, True, False)
+    """
+    return (changes >= 3 and kept < 0.5) or (changes >= 2 and kept < 0.34)
+
+
+def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
+                                  new: Sequence[AtomLike]) -> list[Op]:
+    """Most words changed, in several places: one deletion and one insertion for the whole."""
+    changes = sum(op[0] == "change" for op in ops)
+    if not _rewritten(changes, _equal_share(ops, old, new)):
+        return ops
+    return [("change", 0, len(old), 0, len(new))]
+
+
+def _sentences(atoms: Sequence[AtomLike]) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for k, atom in enumerate(atoms):
+        if atom.ends_sentence:
+            bounds.append((start, k + 1))
+            start = k + 1
+    if start < len(atoms):
+        bounds.append((start, len(atoms)))
+    return bounds
+
+
+def _valid(ops: list[Op], n_old: int, n_new: int) -> bool:
+    """Whether ops cover both sequences in order, without gap nor overlap."""
+    i = j = 0
+    for tag, i1, i2, j1, j2 in ops:
+        if (i1, j1) != (i, j) or i2 < i1 or j2 < j1 or (tag == "equal" and i2 - i1 != j2 - j1):
+            return False
+        i, j = i2, j2
+    return (i, j) == (n_old, n_new)
+
+
+def _old_at(ops: list[Op], j: int, at_start: bool) -> int | None:
+    """The old position facing new position ``j`` (a span's start, or its end); None if outside."""
+    order = ops if at_start else list(reversed(ops))
+    for tag, i1, i2, j1, j2 in order:
+        if tag == "change" and j1 == j2 == j:
+            return i1 if at_start else i2
+        inside = j1 <= j < j2 if at_start else j1 < j <= j2
+        if inside:
+            if tag == "equal":
+                return i1 + (j - j1)
+            return i1 if at_start else i2
+    return None
+
+
+def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
+                                  new: Sequence[AtomLike]) -> list[Op]:
+    """A sentence changed in several places with few words kept: replace the whole sentence.
+
+    Each sentence looks only at the operations around it (found by bisection): linear on a
+    paragraph of thousands of sentences.
+    """
+    starts = [op[3] for op in ops]
+    for start, end in _sentences(new):
+        first = bisect.bisect_left(starts, start)
+        while first > 0 and ops[first - 1][4] > start:
+            first -= 1
+        last = bisect.bisect_left(starts, end)
+        inside = [op for op in ops[first:last] if (op[3] < end and op[4] > start) or
+                  (op[3] == op[4] and start <= op[3] < end)]
+        if sum(op[0] == "change" for op in inside) < 2:
+            continue
+        window = ops[max(first - 1, 0):last + 1]
+        # Keep the sentence's final sign when it is untouched.
+        stop = end - 1 if new[end - 1].ends_sentence and _is_equal_at(window, end - 1) else end
+        lo, hi = start, stop
+        for tag, _, _, j1, j2 in inside:
+            if tag == "change":
+                lo, hi = min(lo, j1), max(hi, j2)
+        clipped = _clip(window, lo, hi)
+        if not _rewritten(sum(op[0] == "change" for op in clipped),
+                          _equal_share(clipped, old, new)):
+            continue
+        i_lo = _old_at(window, lo, True)
+        i_hi = _old_at(window, hi, False)
+        if i_lo is None or i_hi is None:
+            continue
+        candidate = _replace_span(ops, i_lo, i_hi, lo, hi)
+        if _valid(candidate, len(old), len(new)):
+            ops = candidate
+            starts = [op[3] for op in ops]
+    return ops
+
+
+def _is_equal_at(ops: list[Op], j: int) -> bool:
+    return any(op[0] == "equal" and op[3] <= j < op[4] for op in ops)
+
+
+def _clip(ops: list[Op], start: int, stop: int) -> list[Op]:
+    clipped = []
+    for tag, i1, i2, j1, j2 in ops:
+        if j2 <= start and not (j1 == j2 == start) or j1 >= stop and not (j1 == j2 == stop):
+            continue
+        if tag == "equal":
+            lo, hi = max(j1, start), min(j2, stop)
+            if lo < hi:
+                clipped.append(("equal", i1 + lo - j1, i1 + hi - j1, lo, hi))
+        else:
+            clipped.append((tag, i1, i2, j1, j2))
+    return clipped or [("equal", 0, 0, start, start)]
+
+
+def _replace_span(ops: list[Op], i_lo: int, i_hi: int, lo: int, hi: int) -> list[Op]:
+    """``ops`` with new span [lo, hi) and old span [i_lo, i_hi) made one change."""
+    result: list[Op] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            if j1 < lo:
+                cut = min(j2, lo)
+                result.append(("equal", i1, i1 + cut - j1, j1, cut))
+            if j2 > hi:
+                cut = max(j1, hi)
+                result.append(("equal", i1 + cut - j1, i2, cut, j2))
+        elif not (i1 >= i_lo and i2 <= i_hi and j1 >= lo and j2 <= hi):
+            result.append((tag, i1, i2, j1, j2))
+    result.append(("change", i_lo, i_hi, lo, hi))
+    result.sort(key=lambda op: (op[3], op[1], op[2], op[4]))
+    return _merge_adjacent(result)
