@@ -96,6 +96,7 @@ def environment() -> Any:
     template would otherwise parse and compile the same Jinja source each time.
     """
     from .french import FILTERS
+    from .text import FILTERS as TEXT_FILTERS
 
     class _CompileOnce(_Bounded):
         _compiled: dict[str, Any] = {}
@@ -113,6 +114,7 @@ def environment() -> Any:
 
     env = _CompileOnce(undefined=StrictUndefined, autoescape=True, loader=_NoLoader())
     env.filters.update(FILTERS)
+    env.filters.update(TEXT_FILTERS)
     env.globals["range"] = _bounded_range
     return env
 

@@ -22,8 +22,8 @@ from generator.render import check_template, render
 from .conftest import DOSSIER, ROOT
 from .limits import run_measured
 
-TEMPLATE = ROOT / "templates" / "avenant-bataillon-prevention.docx"
-SHIPPED = "templates/avenant-bataillon-prevention.docx"
+TEMPLATE = ROOT / "templates" / "bataillon-prevention" / "modele.docx"
+SHIPPED = "templates/bataillon-prevention/modele.docx"
 ARTICLE_3 = "Article 3 : Volume du bataillon"
 ARTICLE_14 = "Article 14 : Règlement des conflits"
 
@@ -128,13 +128,18 @@ def test_a_render_eating_memory_is_stopped_by_the_memory_limit(project: Path) ->
 
 
 def test_build_all_finishes_the_other_sets_and_reports_the_hostile_one(project: Path) -> None:
-    other = project / "templates" / "hostile.docx"
+    kit = project / "templates" / "hostile"
+    shutil.copytree(project / "templates" / "bataillon-prevention", kit)
+    (kit / "kit.yaml").write_text((kit / "kit.yaml").read_text(encoding="utf-8").replace(
+        "kit: bataillon-prevention", "kit: hostile"), encoding="utf-8")
+    other = kit / "hostile.docx"
+    (kit / "modele.docx").rename(other)
+    (kit / "kit.yaml").write_text((kit / "kit.yaml").read_text(encoding="utf-8").replace(
+        "modele: modele.docx", "modele: hostile.docx"), encoding="utf-8")
     with_tag(other, "{{ 9**(9**9) }}")
     path = project / "variables" / DOSSIER / "2024.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^modele: .*$", "modele: hostile.docx", text)
-                    if re.search(r"(?m)^modele: ", text) else text + "modele: hostile.docx\n",
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "kit: bataillon-prevention", "kit: hostile"), encoding="utf-8")
     result = _build(project, "--all", timeout=600)
     assert result.returncode == 1, result.output
     flat = " ".join(result.output.replace("│", " ").split())
@@ -276,11 +281,9 @@ def test_a_filter_that_cannot_write_a_value_names_its_tag(tmp_path: Path) -> Non
 
 def _context() -> dict:
     from generator.build import load_set
-    from generator.context import build_context
     from generator.paths import Project
 
-    loaded = load_set(Project(ROOT), DOSSIER, "2023")
-    return build_context(loaded.variables)
+    return load_set(Project(ROOT), DOSSIER, "2023").variables.context()
 
 
 def test_the_limits_are_lifted_after_a_render(tmp_path: Path) -> None:

@@ -201,7 +201,7 @@ def test_a_lone_surrogate_never_reaches_a_built_document(tmp_path: Path) -> None
     (root / LABEL).write_text(text, encoding="utf-8")
     result = run_measured("--root", str(root), "build", "essai", "2025", timeout=120)
     assert result.returncode == 1, result.output
-    assert f"{LABEL}:87: metropole.deliberation: caractère interdit (U+D800" in result.output
+    assert f"{LABEL}:91: metropole.deliberation: caractère interdit (U+D800" in result.output
     assert not (root / "output").exists()
     assert result.peak_mb < 400
 
