@@ -108,6 +108,20 @@ def test_the_subsidy_is_written_in_figures_and_in_words(built: dict[str, Path]) 
     assert "51 000 € (cinquante et un mille euros)" in _text(built["2026"])
 
 
+def test_a_subsidy_with_cents_is_written_with_its_cents(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _edit(root, "2025", ("subvention: 48500", "subvention: 48500.50"),
+          ("      montant: 48500\n", "      montant: 48500.50\n"),
+          ("      montant: 4900\n", "      montant: 4899.50\n"),
+          ("    montant: 24250\n    date: 2025-09-30", "    montant: 24250.50\n    date: 2025-09-30"))
+    result = run_cli("--root", str(root), "build", DOSSIER, "2025")
+    assert result.returncode == 0, result.stderr
+    text = _text(root / "output" / DOSSIER / "2025" / "avenant-1-2025.docx")
+    assert ("un montant de 48 500,50 € (quarante-huit mille cinq cents euros et cinquante "
+            "centimes).") in text
+    assert "le solde, soit 24 250,50 €, versé" in text
+
+
 def test_the_schedule_gives_each_payment_its_amount_and_date_and_adds_up(
         built: dict[str, Path]) -> None:
     paragraphs = _paragraphs(built["2025"])
