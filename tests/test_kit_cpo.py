@@ -347,3 +347,17 @@ def test_libreoffice_renders_three_to_six_pages_with_every_article(built: dict[s
     for heading in ARTICLES:
         assert heading in text, heading
     assert text.count("PROJET") == pages, "« PROJET » once on every page of the draft"
+
+
+def test_the_text_follows_french_typography(built: dict[str, Path]) -> None:
+    document = docx.Document(str(built["2026"]))
+    roots = [document.element.body, document.sections[0].footer._element]
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for root in roots
+             for p in root.iter(qn("w:p"))]
+    texts = [t for t in texts if t.strip()]
+    for sign in (";", ":", "»", "%", "€"):
+        assert not [t for t in texts if f" {sign}" in t], sign
+    assert not [t for t in texts if "« " in t or "'" in t or '"' in t]
+    assert not [t for t in texts if re.search(r"n°(?!\u00a0)|[ \u00a0\u202f]{2,}", t)]
+    assert any("51\u202f000\u00a0€" in t for t in texts), "thousands by a narrow no-break space"
+    assert not [t for t in texts if re.search(r"\b2\u202f0\d\d\b", t)], "years never grouped"
