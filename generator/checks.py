@@ -67,7 +67,8 @@ def problems(variables: VariableSet, *, project: Project | None = None,
     precedent: dict[str, Any] | None = None
     if earlier:
         precedent = {**earlier[-1].context, "fichier": earlier[-1].label}
-    run_checks(variables, report, precedent)
+    if not errors(report.problems):  # the kit's checks read a context the kernel's errors spoil
+        run_checks(variables, report, precedent)
     if project is not None and dossier is not None and version is not None:
         _draft(project.variable_file(dossier, version), report)
     return report.problems
@@ -95,5 +96,5 @@ def check(dossier: str, version: str, *, root: Path | str = ".") -> list[Problem
     found = problems(variables, project=project, dossier=dossier, version=version)
     from .kits.template_check import check_template
 
-    found += check_template(variables.kit, variables.context())
+    found += check_template(variables.kit)
     return sorted(found, key=lambda p: (p.path != label, p.line or 0, p.severity != ERREUR))

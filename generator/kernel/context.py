@@ -85,6 +85,10 @@ def signatures(kernel: Kernel) -> list[dict[str, str]]:
     return out
 
 
+CONTEXT_KEYS = ("avenant", "convention", "avenants_precedents", "visas", "signataires", "parties",
+                "parties_par_id", "signatures")
+
+
 def kernel_context(kernel: Kernel) -> dict[str, Any]:
     """The kernel's part of every template's context."""
     av = kernel.avenant

@@ -167,10 +167,12 @@ def _check(kit: Kit, known: frozenset[str]) -> list[Problem]:
     return problems
 
 
-def check_template(kit: Kit, context: dict[str, Any]) -> list[Problem]:
-    """Every problem of KIT's template against the names CONTEXT offers (kernel, kit)."""
+def check_template(kit: Kit) -> list[Problem]:
+    """Every problem of KIT's template against the names the kernel and the kit offer."""
+    from ..kernel.context import CONTEXT_KEYS
+
     if not kit.template.is_file():
         return [Problem("modèle introuvable", path=kit.label.rsplit("/", 1)[0] + "/" +
                         kit.template.name)]
     stat = kit.template.stat()
-    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, frozenset(context)))
+    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, frozenset((*CONTEXT_KEYS, *kit.fields, *kit.calculs))))
