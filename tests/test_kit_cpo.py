@@ -3,6 +3,7 @@ d'objectifs (templates/cpo-annuel), on its fictional dossier, through the CLI.""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,8 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import jsonschema
 import pytest
 from docx.oxml.ns import qn
+
+from generator.loader import read_tree
 
 from .conftest import ROOT, run_cli
 
@@ -263,6 +267,23 @@ def test_the_state_line_of_the_budget_must_be_the_subsidy(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert ("budget.produits: la ligne « etat: true » des produits du budget vaut 48 500 €, elle "
             "doit reprendre le montant de la subvention (48 000 €).") in _plain(result.stdout)
+
+
+def test_the_kit_schema_accepts_the_sets_and_rejects_a_wrong_choice_or_key() -> None:
+    schema = json.loads((ROOT / "templates" / "cpo-annuel" / "schema.json").read_text(
+        encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    sets = {v: json.loads(json.dumps(read_tree(ROOT / "variables" / DOSSIER / f"{v}.yaml")[0],
+                                     default=str)) for v in ("2025", "2026")}
+    for data in sets.values():
+        validator.validate(data)
+    data = sets["2025"]
+    data["versements"][0]["nature"] = "acompte exceptionnel"
+    data["budget"]["charges"]["frais_divers"] = {"compte": "62", "libelle": "Divers",
+                                                 "montant": 10}
+    data["subvention"] = "48 500 €"
+    paths = sorted(list(e.absolute_path) for e in validator.iter_errors(data))
+    assert paths == [["budget", "charges"], ["subvention"], ["versements", 0, "nature"]]
 
 
 # Titles agree with the person who signs
