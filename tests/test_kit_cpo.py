@@ -117,7 +117,8 @@ def test_a_subsidy_with_cents_is_written_with_its_cents(tmp_path: Path) -> None:
     _edit(root, "2025", ("subvention: 48500", "subvention: 48500.50"),
           ("      montant: 48500\n", "      montant: 48500.50\n"),
           ("      montant: 4900\n", "      montant: 4899.50\n"),
-          ("    montant: 24250\n    date: 2025-09-30", "    montant: 24250.50\n    date: 2025-09-30"))
+          ("    montant: 24250\n    date: 2025-09-30",
+           "    montant: 24250.50\n    date: 2025-09-30"))
     result = run_cli("--root", str(root), "build", DOSSIER, "2025")
     assert result.returncode == 0, result.stderr
     text = _text(root / "output" / DOSSIER / "2025" / "avenant-1-2025.docx")
@@ -295,7 +296,8 @@ def test_titles_agree_with_the_signatories_everywhere(tmp_path: Path, flip: bool
     if flip:
         _edit(root, "2025", ("    civilite: Monsieur\n    prenom: Hugues",
                              "    civilite: Madame\n    prenom: Hortense"),
-              ("    civilite: Madame\n    prenom: Maëlle", "    civilite: Monsieur\n    prenom: Maël"))
+              ("    civilite: Madame\n    prenom: Maëlle",
+               "    civilite: Monsieur\n    prenom: Maël"))
     result = run_cli("--root", str(root), "build", DOSSIER, "2025")
     assert result.returncode == 0, result.stderr
     path = root / "output" / DOSSIER / "2025" / "avenant-1-2025.docx"
