@@ -17,7 +17,7 @@ from generator.checks import check
 from generator.kits.changes import explainer, value_changes
 from generator.kits.sets import load
 
-from .conftest import DOSSIER, ROOT, run_cli
+from .conftest import DOSSIER, run_cli
 
 FICTIF = "exemple-fictif-trois-communes"
 SCHEMA = "# yaml-language-server: $schema=../../templates/bataillon-prevention/schema.json\n"
@@ -250,6 +250,7 @@ def test_value_changes_speak_in_the_document_s_words(project: Path) -> None:
                  "date de signature : (vide) → 14 mars 2025"):
         assert line in result.stdout, line
     assert "mediateurs (dijon)" not in result.stdout and "civilite" not in result.stdout
+    assert "(vide) → (vide)" not in result.stdout
 
 
 def test_a_change_is_attributed_to_the_value_that_caused_it(project: Path) -> None:

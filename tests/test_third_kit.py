@@ -15,7 +15,8 @@ kit: mini
 titre: Avenant minimal de subvention
 modele: modele.docx
 champs:
-  beneficiaire: {type: texte, libelle: bénéficiaire, aide: Le nom de l’association., exemple: Association Exemple}
+  beneficiaire: {type: texte, libelle: bénéficiaire, aide: Le nom de l’association.,
+                 exemple: Association Exemple}
   acompte: {type: montant, libelle: acompte, exemple: 4000}
   solde: {type: montant, libelle: solde, exemple: 6000}
 calculs:
@@ -43,7 +44,8 @@ visas:
 signataires:
   prefete: {civilite: Madame, prenom: Solène, nom: ARNAUDET}
 parties:
-  - {id: etat, designation: L’État, genre: masculin, signataire: prefete, fonction: prefet, ressort: de la Haute-Aurelle}
+  - {id: etat, designation: L’État, genre: masculin, signataire: prefete, fonction: prefet,
+     ressort: de la Haute-Aurelle}
 beneficiaire: Association Exemple
 acompte: 4000
 solde: 6000
@@ -105,5 +107,5 @@ def test_the_tiny_kit_s_check_is_placed_at_its_field(tmp_path: Path) -> None:
                     encoding="utf-8")
     result = run_cli("--root", str(root), "check", "essai", "2025")
     assert result.returncode == 1
-    assert ("erreur : variables/essai/2025.yaml:20: solde: le total (34\u202f000\xa0€) dépasse le "
+    assert ("erreur : variables/essai/2025.yaml:21: solde: le total (34\u202f000\xa0€) dépasse le "
             "plafond de 20 000 €") in result.stdout, result.stdout
