@@ -15,7 +15,7 @@ import pytest
 
 from generator.build import build
 from generator.checks import check
-from generator.kits.kit import load_kit
+from generator.kits.kit import list_kits, load_kit
 from generator.kits.schema import schema_text
 from generator.loader import read_tree
 
@@ -92,18 +92,21 @@ def test_new_modele_starts_a_dossier_that_check_then_guides(project: Path) -> No
 # The JSON Schema of a kit
 
 
-def test_the_shipped_schema_is_the_one_the_kit_gives() -> None:
-    shipped = (ROOT / "templates" / KIT / "schema.json").read_text(encoding="utf-8")
-    assert shipped == schema_text(load_kit(ROOT, KIT))
+@pytest.mark.parametrize("kit", list_kits(ROOT))
+def test_the_shipped_schema_is_the_one_the_kit_gives(kit: str) -> None:
+    shipped = (ROOT / "templates" / kit / "schema.json").read_text(encoding="utf-8")
+    assert shipped == schema_text(load_kit(ROOT, kit))
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "variables").glob("*/*.yaml")),
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_shipped_set_names_its_schema_and_the_schema_accepts_it(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first == f"# yaml-language-server: $schema=../../templates/{KIT}/schema.json"
-    schema = json.loads((ROOT / "templates" / KIT / "schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator(schema).validate(_plain(read_tree(path)[0]))
+    data = read_tree(path)[0]
+    kit = data["kit"]
+    assert first == f"# yaml-language-server: $schema=../../templates/{kit}/schema.json"
+    schema = json.loads((ROOT / "templates" / kit / "schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(_plain(data))
 
 
 @pytest.mark.parametrize("name, where", [
