@@ -31,8 +31,8 @@ BARE = """
 import pickle, sys
 import jinja2
 from docxtpl import DocxTemplate
-from generator.french import FILTERS
-from generator.text import FILTERS as TEXT_FILTERS
+from generator.text.french import FILTERS
+from generator.text.filters import FILTERS as TEXT_FILTERS
 with open(sys.argv[1], "rb") as f:
     jobs = pickle.load(f)
 env = jinja2.Environment(autoescape=True)
@@ -98,7 +98,7 @@ def make_lot(root: Path, dossiers: int = DOSSIERS) -> list[tuple[str, str]]:
 def main() -> None:
     """Print the median wall time of each side over the lot, and their ratio."""
     sys.path.insert(0, str(REPO))
-    from generator.build import load_set
+    from generator.commands.build import load_set
     from generator.errors import AvenantError
     from generator.paths import Project
 

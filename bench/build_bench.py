@@ -27,8 +27,8 @@ BARE = """
 import pickle, sys
 import jinja2
 from docxtpl import DocxTemplate
-from generator.french import FILTERS
-from generator.text import FILTERS as TEXT_FILTERS
+from generator.text.french import FILTERS
+from generator.text.filters import FILTERS as TEXT_FILTERS
 with open(sys.argv[1], "rb") as f:
     template, target, context = pickle.load(f)
 env = jinja2.Environment(autoescape=True)
@@ -53,7 +53,7 @@ def project_copy(tmp: Path) -> Path:
 def main() -> None:
     """Print the median wall time of each side and their ratio."""
     sys.path.insert(0, str(REPO))
-    from generator.build import load_set
+    from generator.commands.build import load_set
     from generator.paths import Project
 
     with tempfile.TemporaryDirectory(prefix="avenant-bench-") as tmp_name:

@@ -13,12 +13,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "build": "generator.build",
-    "build_all": "generator.batch",
-    "check": "generator.checks",
-    "new": "generator.drafting",
+    "build": "generator.commands.build",
+    "build_all": "generator.commands.batch",
+    "check": "generator.commands.check",
+    "new": "generator.commands.new",
     "compare": "generator.compare",
-    "diff": "generator.diffing",
+    "diff": "generator.commands.diff",
     "AvenantError": "generator.errors",
     "VariablesError": "generator.errors",
     "InvalidVariables": "generator.errors",

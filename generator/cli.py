@@ -169,7 +169,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("-j/--jobs ne sert qu’avec --all")
     if not args.dossier or not args.version:
         parser.error("build attend DOSSIER VERSION, ou --all")
-    from .build import build
+    from .commands.build import build
 
     result = build(args.dossier, args.version, root=args.root, output=args.output,
                    force=args.force, pdf=args.pdf)
@@ -183,8 +183,8 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .commands.diff import diff
     from .compare import report_text
-    from .diffing import diff
     from .errors import CommandError
     from .paths import Project
 
@@ -211,7 +211,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "build":
         return _build(args, _subparser(parser, "build"))
     if args.command == "check":
-        from .checks import check
+        from .commands.check import check
 
         found = check(args.dossier, args.version, root=args.root)
         _print_problems(found)
@@ -241,7 +241,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(schema_text(kit) if args.schema else describe(kit), end="")
         return 0
     if args.command == "new":
-        from .drafting import new
+        from .commands.new import new
 
         drafted = new(args.dossier, args.version, root=args.root, previous=args.previous)
         print(f"jeu de variables créé : {drafted.path}")
@@ -261,7 +261,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _build_all(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .batch import build_all
+    from .commands.batch import build_all
 
     out, err = sys.stdout, sys.stderr
     summary = Console(file=out, width=None if out.isatty() else 200)
@@ -298,7 +298,7 @@ class _Progress:
     def advance(self, outcome: Any) -> None:
         from rich.markup import escape
 
-        from .batch import FAILED
+        from .commands.batch import FAILED
 
         self.count += 1
         if self.bar is None:
@@ -320,7 +320,7 @@ def _summary(batch: Any, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .batch import BUILT, FAILED, UNCHANGED, plural
+    from .commands.batch import BUILT, FAILED, UNCHANGED, plural
 
     table = Table()
     for title in ("Dossier", "Version", "Statut"):

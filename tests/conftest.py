@@ -37,6 +37,6 @@ def built_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("construit")
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "variables", root / "variables")
-    from generator.build import build
+    from generator.commands.build import build
 
     return build(DOSSIER, "2023", root=root).docx

@@ -17,8 +17,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator import batch
-from generator.batch import build_all
 from generator.cli import main
+from generator.commands.batch import build_all
 from generator.errors import UsageError
 
 from .conftest import DOSSIER, ROOT, run_cli
@@ -168,7 +168,7 @@ def test_an_unexpected_error_is_an_internal_error_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(importlib.import_module("generator.build"), "build", broken)
+    monkeypatch.setattr(importlib.import_module("generator.commands.build"), "build", broken)
     assert main(["--root", str(lot), "build", "--all", "-j", "1"]) == 1
     out, err = capsys.readouterr()
     assert "erreur interne (RuntimeError) : panne simulée" in out

@@ -11,9 +11,9 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from generator.build import build
+from generator.commands.build import build
+from generator.document.render import render
 from generator.errors import InvalidVariables, TemplateError, UsageError
-from generator.render import render
 
 from .conftest import DOSSIER, run_cli
 from .reference import BLANK, body_paragraphs, paragraph_text, read_reference, rendered_words, words

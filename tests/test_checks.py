@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import check
+from generator.commands.check import check
 from generator.errors import Problem
 
 from .conftest import DOSSIER, ROOT, run_cli

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from generator import french
 from generator.errors import AvenantError, FormatError
-from generator.french import (
+from generator.text.french import (
     FILTERS,
     annee,
     capitalise,

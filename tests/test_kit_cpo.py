@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from docx.oxml.ns import qn
 
-from generator.loader import read_tree
+from generator.variables.reader import read_tree
 
 from .conftest import ROOT, run_cli
 

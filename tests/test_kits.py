@@ -13,11 +13,11 @@ import docx
 import jsonschema
 import pytest
 
-from generator.build import build
-from generator.checks import check
+from generator.commands.build import build
+from generator.commands.check import check
 from generator.kits.kit import list_kits, load_kit
 from generator.kits.schema import schema_text
-from generator.loader import read_tree
+from generator.variables.reader import read_tree
 
 from .conftest import DOSSIER, ROOT, run_cli
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from generator.build import build
-from generator.checks import check
+from generator.commands.build import build
+from generator.commands.check import check
 from generator.kits.changes import explainer, value_changes
 from generator.kits.sets import load
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import build
-from generator.drafting import new
+from generator.commands.build import build
+from generator.commands.new import new
 from generator.errors import UsageError, VariablesError
 from generator.kits.sets import load
-from generator.loader import read_tree
+from generator.variables.reader import read_tree
 
 from .conftest import DOSSIER, ROOT, run_cli
 

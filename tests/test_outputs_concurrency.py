@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.package import read_custom_properties
+from generator.document.save import read_custom_properties
 
 from .conftest import DOSSIER, ROOT
 

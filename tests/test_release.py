@@ -25,7 +25,7 @@ from lxml import etree
 
 import generator
 from generator.cli import main
-from generator.package import read_custom_properties
+from generator.document.save import read_custom_properties
 
 from .conftest import DOSSIER, ROOT, run_cli
 

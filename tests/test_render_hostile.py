@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 import docx
 import pytest
 
+from generator.document.render import check_template, render
 from generator.errors import TemplateError
-from generator.render import check_template, render
 
 from .conftest import DOSSIER, ROOT
 from .limits import run_measured
@@ -210,7 +210,7 @@ def test_malformed_footnotes_are_a_french_error(tmp_path: Path, through: str) ->
         if through == "render":
             render(template, {}, label="notes.docx")
         else:
-            from generator.typography import fix_document
+            from generator.text.typography import fix_document
 
             fix_document(docx.Document(str(template)))
     if through == "render":
@@ -280,7 +280,7 @@ def test_a_filter_that_cannot_write_a_value_names_its_tag(tmp_path: Path) -> Non
 
 
 def _context() -> dict:
-    from generator.build import load_set
+    from generator.commands.build import load_set
     from generator.paths import Project
 
     return load_set(Project(ROOT), DOSSIER, "2023").variables.context()

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.typography import fix_document, fix_paragraph, fix_text
+from generator.text.typography import fix_document, fix_paragraph, fix_text
 
 NBSP = "\xa0"
 NNBSP = "\u202f"

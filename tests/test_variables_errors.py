@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.commands.build import build
 from generator.errors import AvenantError, InvalidVariables, VariablesError
 from generator.kits.sets import load
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import VariablesError
-from generator.yaml_careful import careful_tree
-from generator.yaml_reader import _fast_tree, read_tree
+from generator.variables.careful import careful_tree
+from generator.variables.reader import _fast_tree, read_tree
 
 from .conftest import ROOT
 from .limits import run_measured

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
-from ..loader import Loc, _dotted, _line_of
+from ..variables.nodes import Loc, _dotted, _line_of
 from .model import Kernel
 
 ERREUR = "erreur"

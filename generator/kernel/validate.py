@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from ..loader import Loc
+from ..variables.nodes import Loc
 from .model import Kernel
 
 _TYPE_NAMES = {

@@ -10,8 +10,8 @@ from ..errors import AvenantError
 
 @functools.cache
 def environment() -> Any:
-    """The templates' sandbox (generator.sandbox): every filter, French and generic, is there."""
-    from ..sandbox import environment as sandbox
+    """The templates' sandbox (generator.document.sandbox), every filter registered."""
+    from ..document.sandbox import environment as sandbox
 
     return sandbox()
 

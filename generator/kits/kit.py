@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
-from ..loader import Loc, _dotted, _line_of, read_tree
+from ..variables.nodes import Loc, _dotted, _line_of
+from ..variables.reader import read_tree
 
 TYPES = ("texte", "entier", "montant", "date", "booleen", "choix", "liste", "table", "section")
 IDENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -45,7 +45,7 @@ def _lower_first(text: str) -> str:
 
 
 def _kernel(variables: VariableSet, out: dict[str, tuple[str, str]]) -> None:
-    from ..french import liste
+    from ..text.french import liste
 
     k = variables.kernel
     for path, label in KERNEL_LABELS.items():
@@ -111,7 +111,7 @@ def labels(variables: VariableSet) -> dict[str, tuple[str, str]]:
 
 def shown(value: Any, kind: str) -> str:
     """A value as the document writes it."""
-    from ..french import date_fr, montant
+    from ..text.french import date_fr, montant
 
     if value is None:
         return "(vide)"

@@ -1,7 +1,7 @@
 """A variable set: the kernel (typed) and its kit's fields (validated against the kit file).
 
 The set names its kit (``kit: cpo-annuel``); the YAML is read by
-:func:`generator.loader.read_tree`, which knows each field's line, so every problem is placed at
+:func:`generator.variables.reader.read_tree`, which knows each line, so every problem is placed at
 ``file:line: field``. A valid set is kept for the life of the process (keyed by path, size and
 modification time).
 """
@@ -15,7 +15,9 @@ from typing import Any
 from ..errors import InvalidVariables, Problem
 from ..kernel.model import KERNEL_KEYS, Kernel
 from ..kernel.validate import validate_kernel
-from ..loader import Loc, _dotted, _line_of, _refuse_template_syntax, read_tree
+from ..variables.nodes import Loc, _dotted, _line_of
+from ..variables.reader import read_tree
+from ..variables.tags import _refuse_template_syntax
 from .kit import Kit, KitError, list_kits, load_kit
 from .values import check_fields
 

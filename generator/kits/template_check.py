@@ -169,7 +169,7 @@ def _check(kit: Kit, known: frozenset[str]) -> list[Problem]:
 
 def check_template(kit: Kit) -> list[Problem]:
     """Every problem of KIT's template against the names the kernel and the kit offer."""
-    from ..kernel.context import CONTEXT_KEYS
+    from ..kernel.computed import CONTEXT_KEYS
 
     if not kit.template.is_file():
         return [Problem("modèle introuvable", path=kit.label.rsplit("/", 1)[0] + "/" +

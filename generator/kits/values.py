@@ -12,7 +12,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from ..loader import Loc
+from ..variables.nodes import Loc
 from .kit import IDENT, MAX_TEXT, Field, is_date
 
 Found = list[tuple[Loc, str]]

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import roles
 from ..errors import FormatError
+from . import roles
 
 # Latin adverbs that number inserted articles: « Article 8 bis », « 8 ter »…
 _LATIN = ["", "", "bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "nonies",

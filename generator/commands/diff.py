@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CommandError, OutputError, UsageError
-from .kits.changes import ValueChange, explainer, value_changes
-from .paths import Project, check_name
+from ..errors import CommandError, OutputError, UsageError
+from ..kits.changes import ValueChange, explainer, value_changes
+from ..paths import Project, check_name
 
 __all__ = ["DiffResult", "ValueChange", "diff", "explainer", "value_changes"]
 
@@ -90,8 +90,8 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
     Raises :class:`CommandError` for a wrong number of arguments, and the errors of
     :func:`generator.compare.compare` and :func:`generator.files.write_all`.
     """
-    from .compare import compare, report_html
-    from .files import write_all
+    from ..compare import compare, report_html
+    from ..files import write_all
 
     project = Project(Path(root))
     check_author(author)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import AvenantError, InvalidVariables, Problem
-from .kernel.checks import AVERTISSEMENT, ERREUR, Earlier, Report, kernel_problems
-from .kits.controls import run_checks
-from .kits.sets import VariableSet, load
-from .paths import Project, version_key
+from ..errors import AvenantError, InvalidVariables, Problem
+from ..kernel.checks import AVERTISSEMENT, ERREUR, Earlier, Report, kernel_problems
+from ..kits.controls import run_checks
+from ..kits.sets import VariableSet, load
+from ..paths import Project, version_key
 
 __all__ = ["AVERTISSEMENT", "DRAFT_MARKER", "ERREUR", "check", "errors", "problems"]
 
@@ -94,8 +94,8 @@ def check(dossier: str, version: str, *, root: Path | str = ".") -> list[Problem
     except InvalidVariables as exc:
         return exc.problems
     found = problems(variables, project=project, dossier=dossier, version=version)
-    from .kits.kit import check_expressions
-    from .kits.template_check import check_template
+    from ..kits.kit import check_expressions
+    from ..kits.template_check import check_template
 
     check_expressions(variables.kit)
     found += check_template(variables.kit)

@@ -3,8 +3,8 @@
 :func:`careful_tree` walks the event stream once to refuse what must never load (tags that
 would build objects, alias bombs, duplicate keys), with the field path of each event, then
 composes ruamel's node tree and turns it into values by the walk the fast reader uses
-(:func:`generator.yaml_nodes.plain_tree`). It is slower than libyaml's reader in
-:mod:`generator.yaml_reader`, and is only taken when that one gives up. A syntax error after
+(:func:`generator.variables.nodes.plain_tree`). It is slower than libyaml's reader in
+:mod:`generator.variables.reader`, and is only taken when that one gives up. A syntax error after
 a quote left open is placed where the quote opened.
 """
 
@@ -24,8 +24,8 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
-from .errors import VariablesError
-from .yaml_nodes import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Loc, _dotted, plain_tree
+from ..errors import VariablesError
+from .nodes import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Loc, _dotted, plain_tree
 
 
 @dataclass

@@ -1,12 +1,12 @@
 """Rendering a docxtpl template: strict, sandboxed, bounded, escaped, and checked afterwards.
 
-Jinja runs in the sandbox of :mod:`generator.sandbox` with :class:`StrictUndefined` and
+Jinja runs in the sandbox of :mod:`generator.document.sandbox` with :class:`StrictUndefined` and
 autoescape on: a missing variable is an error, a template that reaches for Python internals,
 other templates, huge numbers or endless loops is refused, and a value such as
 ``Dupont & Fils <SARL>`` is written literally. The template file goes through the capped zip
 reader before docxtpl opens it, and rendered XML is parsed strictly: a document is never cut
 short by a parser that "recovers". Every error is French and names the template, the article
-and the tag (:mod:`generator.template_errors`).
+and the tag (:mod:`generator.document.template_errors`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
-from .errors import CompareError, FormatError, TemplateError
-from .loader import TAG_MARKERS
+from ..errors import CompareError, FormatError, TemplateError
+from ..variables.tags import TAG_MARKERS
 from .sandbox import Refused, Timeout, environment, limits
 from .template_errors import at, lined, located, located_error
 
@@ -93,7 +93,7 @@ def _strictly_parsed(xml: str, parser: Any, etree: Any, partname: str) -> None:
 
 @functools.cache
 def _validated(template: Path, inode: int, mtime: int, size: int) -> None:
-    from .compare.package import read_package
+    from ..compare.package import read_package
 
     read_package(template)
 
@@ -120,7 +120,7 @@ def _open(template: Path, label: str) -> io.BytesIO:
     except CompareError as exc:
         raise TemplateError(f"modèle illisible : {exc.message}", path=label) from None
     except OSError as exc:
-        from .errors import os_reason
+        from ..errors import os_reason
 
         raise TemplateError(f"modèle illisible ({os_reason(exc)})", path=label) from None
     if (after.st_ino, after.st_mtime_ns, after.st_size, len(data)) != (
@@ -194,7 +194,7 @@ def render(template: Path, context: dict[str, Any], *, label: str | None = None,
            typography: bool = True) -> DocumentObject:
     """Render ``template`` with ``context``; return the python-docx document, checked.
 
-    The render runs under the time and memory limits of :func:`generator.sandbox.limits`.
+    The render runs under the time and memory limits of :func:`generator.document.sandbox.limits`.
     """
     from jinja2 import TemplateError as JinjaError
 
@@ -206,7 +206,7 @@ def render(template: Path, context: dict[str, Any], *, label: str | None = None,
             doc = tpl.docx
             _equalise_signature_table(doc)
             if typography:
-                from .typography import fix_document
+                from ..text.typography import fix_document
 
                 fix_document(doc)
     except TemplateError as exc:

@@ -1,7 +1,7 @@
 """Building every version of every dossier at once, on every core.
 
-Each item is built by :func:`generator.build.build` in a worker process; an error stops that
-item only. :func:`build_all` reports each outcome to a callback as it comes (the CLI draws a
+Each item is built by :func:`generator.commands.build.build` in a worker process; an error stops
+that item only. :func:`build_all` reports each outcome to a callback as it comes (the CLI draws a
 progress bar) and returns them all, in order (the CLI prints the table and the exit status).
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AvenantError, UsageError
-from .paths import Project, version_key
+from ..errors import AvenantError, UsageError
+from ..paths import Project, version_key
 
 BUILT = "construit"
 UNCHANGED = "inchangé"

@@ -1,7 +1,7 @@
 """From YAML nodes to plain data: one scalar resolver and one walk for both readers.
 
-libyaml's fast reader (:mod:`generator.yaml_reader`) and the careful reader
-(:mod:`generator.yaml_careful`) both compose a node tree, then hand it to :func:`plain_tree`,
+libyaml's fast reader (:mod:`generator.variables.reader`) and the careful reader
+(:mod:`generator.variables.careful`) both compose a node tree, then hand it to :func:`plain_tree`,
 so a value means the same whichever road the file took. Plain scalars are resolved by the
 YAML 1.2 core schema, with the forms a drafter never means refused in French (``08``,
 ``0o12``, ``1_000``, ``.inf``), and every text is screened for characters a Word document
@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from .errors import VariablesError
+from ..errors import VariablesError
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100

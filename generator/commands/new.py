@@ -23,11 +23,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from .checks import DRAFT_MARKER, check
-from .errors import AvenantError, Problem, UsageError, VariablesError
-from .files import write_atomic
-from .kits.sets import VariableSet, load
-from .paths import Project, check_name, version_key
+from ..errors import AvenantError, Problem, UsageError, VariablesError
+from ..files import write_atomic
+from ..kits.sets import VariableSet, load
+from ..paths import Project, check_name, version_key
+from .check import DRAFT_MARKER, check
 
 __all__ = ["Drafted", "new", "next_year"]
 

@@ -22,7 +22,7 @@ empty):
 * Any other run of several spaces collapses to one (its no-break space, if it has one).
 
 Digit grouping is not guessed ("en 2023 300 postes" is not a number): values are formatted by
-``generator.french`` before they reach the text. Accented capitals are not added either: an "A"
+``generator.text.french`` before they reach the text. Accented capitals are not added either: an "A"
 that should be "À" is a matter for the template's text, not for values.
 """
 
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 if TYPE_CHECKING:
     from docx.document import Document

@@ -16,16 +16,16 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from . import __version__
-from .checks import errors, problems
-from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
-from .files import MANIFEST, sha256, write_all
-from .french import numero
-from .kernel.draft import mark_projet, projet_problems
-from .kits.sets import VariableSet, load
-from .package import set_core_properties, to_bytes
-from .paths import Project
-from .render import render
+from .. import __version__
+from ..document.render import render
+from ..document.save import set_core_properties, to_bytes
+from ..errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
+from ..files import MANIFEST, sha256, write_all
+from ..kernel.draft import mark_projet, projet_problems
+from ..kits.sets import VariableSet, load
+from ..paths import Project
+from ..text.french import numero
+from .check import errors, problems
 
 
 @dataclass

@@ -1,19 +1,16 @@
-"""Reading a variable set: the YAML reader's API, and the refusal of template syntax in values.
+"""Template tags in values: a variable set holds data, never a tag to evaluate.
 
-Reading (:mod:`generator.yaml_reader`, with :mod:`generator.yaml_careful` for the unusual
-file) gives plain data and the line of every field; the validation of what was read (kernel
-and kit) lives in :mod:`generator.kits.sets`. Every error names ``file:line: field.path``.
+The same markers find a tag left over in a rendered document (:mod:`generator.document.render`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .errors import Problem
-from .yaml_nodes import Loc, _dotted, _line_of
-from .yaml_reader import read_tree
+from ..errors import Problem
+from .nodes import Loc, _dotted, _line_of
 
-__all__ = ["read_tree", "Loc", "_dotted", "_line_of", "TAG_MARKERS"]
+__all__ = ["TAG_MARKERS"]
 
 # What opens or closes a template tag, docxtpl's escaped forms ({_{ … }_}) included: never in a
 # value (it would be evaluated or mistaken for a leftover tag), never in a rendered document.

@@ -95,8 +95,8 @@ def environment() -> Any:
     docxtpl hands every part to ``from_string`` afresh; building many avenants from one
     template would otherwise parse and compile the same Jinja source each time.
     """
-    from .french import FILTERS
-    from .text import FILTERS as TEXT_FILTERS
+    from ..text.filters import FILTERS as TEXT_FILTERS
+    from ..text.french import FILTERS
 
     class _CompileOnce(_Bounded):
         _compiled: dict[str, Any] = {}

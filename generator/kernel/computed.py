@@ -1,15 +1,15 @@
 """What the kernel computes for every template: number, months, visas, parties, signatures.
 
 Everything here is plain data (str, int, date, lists, dicts). Titles agree with the person
-(:mod:`generator.roles`); a person who signs for several parties has one signature block.
+(:mod:`generator.text.roles`); a person who signs for several parties has one signature block.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import roles
-from ..french import date_fr, nombre_de_mois, numero
+from ..text import roles
+from ..text.french import date_fr, nombre_de_mois, numero
 from .model import Kernel, Partie
 
 

@@ -2,8 +2,8 @@
 
 A well-formed set is read once by libyaml's C parser into nodes that know their lines. Anything
 unusual (a syntax error, a tag, an alias, a duplicate key) takes the careful road
-(:mod:`generator.yaml_careful`), whose errors name ``file:line: field.path``. Both roads turn
-nodes into values through :func:`generator.yaml_nodes.plain_tree`, so they agree.
+(:mod:`generator.variables.careful`), whose errors name ``file:line: field.path``. Both roads turn
+nodes into values through :func:`generator.variables.nodes.plain_tree`, so they agree.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .errors import VariablesError, os_reason
-from .yaml_nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw_problem
+from ..errors import VariablesError, os_reason
+from .nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw_problem
 
 __all__ = ["read_tree", "Loc"]
 
@@ -75,7 +75,7 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from .yaml_careful import _field_at
+        from .careful import _field_at
 
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start:exc.start + 1].hex().upper()
@@ -85,7 +85,7 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
             field=_field_at(raw.decode("utf-8", errors="replace"), line)) from None
     problem = raw_problem(text)
     if problem:
-        from .yaml_careful import _field_at
+        from .careful import _field_at
 
         line, message = problem
         raise VariablesError(message, path=label, line=line,
@@ -93,6 +93,6 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
     fast = _fast_tree(text, label)
     if fast is not None:
         return fast
-    from .yaml_careful import careful_tree
+    from .careful import careful_tree
 
     return careful_tree(text, label)

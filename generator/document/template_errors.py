@@ -13,7 +13,7 @@ import re
 from types import TracebackType
 from typing import Any
 
-from .errors import AvenantError, TemplateError
+from ..errors import AvenantError, TemplateError
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _HEADING = re.compile(r'<w:pStyle w:val="(?:Heading1|Titre1|heading1)"')
@@ -148,7 +148,7 @@ def french_message(exc: BaseException) -> tuple[str, str]:
 
 
 def _suggestion(found: re.Match[str]) -> str:
-    from .french import FILTERS
+    from ..text.french import FILTERS
 
     if "filter" not in found.re.pattern or not found.groups():
         return ""

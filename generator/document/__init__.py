@@ -1,0 +1,1 @@
+"""The Word document: sandboxed rendering, saving."""

@@ -1,0 +1,1 @@
+"""Reading variable sets: YAML with line numbers, safely."""
