@@ -277,3 +277,15 @@ def test_a_relative_date_is_an_error(project: Path) -> None:
 def test_a_visa_does_not_repeat_what_the_template_adds(project: Path) -> None:
     _edit(project, DOSSIER, "2023", ("  - la Loi n° 2014-173", "  - VU la Loi n° 2014-173"))
     assert "visas[0]" in _errors(check(DOSSIER, "2023", root=project))
+
+
+@pytest.mark.parametrize("year, warned", [("2024", False), ("2023", True)])
+def test_the_official_title_of_a_finance_law_is_recognised(project: Path, year: str,
+                                                            warned: bool) -> None:
+    _edit(project, DOSSIER, "2024", ("la Loi de finances initiale pour 2021",
+                                     f"la loi n° 2023-1322 du 29 décembre 2023 de finances "
+                                     f"pour {year}"))
+    result = run_cli("--root", str(project), "check", DOSSIER, "2024")
+    assert "aucun visa de la loi de finances" not in result.stdout, result.stdout
+    assert (f"la loi de finances visée est celle de {year}" in result.stdout) is warned, \
+        result.stdout

@@ -20,7 +20,11 @@ from .model import Kernel
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 
-_FINANCE_LAW = re.compile(r"loi de finances initiale pour (\d{4})", re.IGNORECASE)
+# « loi de finances initiale pour 2025 », or the official title: « loi n° 2024-1234 du 28 décembre
+# 2024 de finances pour 2025 » (n°, no, non-breaking spaces, « l’année 2025 » all read).
+_FINANCE_LAW = re.compile(
+    r"\bloi(?:\s+n\s*(?:°|o|º)\s*\d{4}-\d+\s+du\s+\d{1,2}(?:er)?\s+\w+\s+\d{4})?\s+de\s+finances"
+    r"(?:\s+initiale)?\s+pour\s+(?:l[’']année\s+)?(\d{4})", re.IGNORECASE)
 _MONTHS = ("janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
            "décembre")
 _RELATIVE_DATE = re.compile(rf"\b(?:{_MONTHS})\s+(?:dernier|prochain)\b", re.IGNORECASE)
@@ -173,8 +177,8 @@ def wording(v: Kernel, r: Report, data: dict[str, Any]) -> None:
                        f"finance {v.avenant.annee} : à confirmer (d’ordinaire, la loi de "
                        "finances de l’année financée)")
     if not found_law:
-        r.warn(("visas",), f"aucun visa de la « Loi de finances initiale pour "
-               f"{v.avenant.annee} » : à confirmer")
+        r.warn(("visas",), f"aucun visa de la loi de finances pour {v.avenant.annee} (« loi "
+               f"n° … du … de finances pour {v.avenant.annee} ») : à confirmer")
     for where, text in texts(data, ()):
         relative = _RELATIVE_DATE.search(text)
         if relative:
