@@ -211,3 +211,18 @@ def test_build_names_the_article_and_the_tag_of_a_broken_template(project: Path)
     assert "Article 14 : Règlement des conflits" in result.stderr
     assert "montant_lettres" in result.stderr
     assert "No filter" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kit", list_kits(ROOT))
+@pytest.mark.parametrize("version", ["2027", "2027-2"])
+def test_new_modele_dates_the_avenant_in_the_year_of_its_version(project: Path, kit: str,
+                                                                 version: str) -> None:
+    result = run_cli("--root", str(project), "new", "--modele", kit, "nouveau", version)
+    assert result.returncode == 0, result.stderr
+    data, _ = read_tree(project / "variables" / "nouveau" / f"{version}.yaml")
+    assert data["avenant"]["annee"] == 2027
+    assert data["avenant"]["periode"] == {"debut": dt.date(2027, 1, 1),
+                                          "fin": dt.date(2027, 12, 31)}
+    checked = run_cli("--root", str(project), "check", "nouveau", version)
+    assert "la version s’appelle" not in checked.stdout, checked.stdout
+    assert "sort de l’année" not in checked.stdout, checked.stdout

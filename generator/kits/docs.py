@@ -160,9 +160,12 @@ def _yaml_field(name: str, spec: Field, indent: str, out: list[str]) -> None:
     out.append(f"{indent}{name}: {_yaml_value(_example(spec))}")
 
 
-def skeleton(kit: Kit, *, schema_path: str) -> str:
-    """A new set of KIT: every field present, commented with its label and help, to fill in."""
-    today = dt.date.today()
+def skeleton(kit: Kit, *, schema_path: str, year: int | None = None) -> str:
+    """A new set of KIT: every field present, commented with its label and help, to fill in.
+
+    The avenant is dated YEAR (by default the current year): its period is that whole year.
+    """
+    today = dt.date(year or dt.date.today().year, 1, 1)
     out = [f"# yaml-language-server: $schema={schema_path}",
            f"# Nouveau jeu de variables du kit « {kit.name} » ({kit.title}).",
            "# Chaque champ est précédé de son libellé ; remplacez les exemples, puis lancez",
