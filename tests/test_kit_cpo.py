@@ -330,6 +330,48 @@ def test_diff_2025_2026_names_the_moved_values_in_french(tmp_path: Path) -> None
     assert (folder / "comparaison-2025-2026.docx").is_file()
 
 
+def test_diff_writes_computed_values_as_their_type_and_names_each_payment(
+        tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    result = run_cli("--root", str(root), "diff", DOSSIER, "2025", "2026")
+    assert result.returncode == 0, result.stderr
+    report = _plain(result.stdout)
+    assert "total des charges du budget prévisionnel : 122 000 € → 126 300 €" in report
+    assert "montant de l’avance : 24 250 € → 25 500 €" in report
+    assert "montant du versement (1er versement, avance) : 24 250 € → 25 500 €" in report
+    assert "date prévisionnelle (2e versement, solde) : 30 septembre 2025 → 30 septembre 2026" \
+        in report
+    assert "échéancier des versements n°" not in report
+
+
+def test_diff_never_reports_a_value_the_document_writes_the_same(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    visa = "  - la loi n° 2021-1109 du 24 août 2021 confortant le respect des principes de la " \
+        "République\n"
+    _edit(root, "2026", (visa, visa.replace("  - la", "  - >\n    la", 1).replace(
+        "respect des", "respect\n    des", 1)))
+    result = run_cli("--root", str(root), "diff", DOSSIER, "2025", "2026")
+    assert result.returncode == 0, result.stderr
+    assert "visa n° 2" not in result.stdout, result.stdout
+    rows = re.findall(r"^ {2}(.+?) : (.+) → (.+)$", result.stdout, re.MULTILINE)
+    assert rows and all(old != new for _, old, new in rows), rows
+
+
+def test_modele_gives_the_type_of_each_computed_value(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    result = run_cli("--root", str(root), "modele", "cpo-annuel")
+    assert "total_charges — total des charges du budget prévisionnel [montant (euros)] = " \
+        in result.stdout, result.stdout
+    kit = root / "templates" / "cpo-annuel" / "kit.yaml"
+    kit.write_text(kit.read_text(encoding="utf-8").replace(
+        "libelle: montant de l’avance\n    type: montant", "libelle: montant de l’avance\n"
+        "    type: date"), encoding="utf-8")
+    built = run_cli("--root", str(root), "build", DOSSIER, "2025")
+    assert built.returncode == 1
+    assert re.search(r"templates/cpo-annuel/kit\.yaml:\d+: calculs\.avance: le calcul « avance » "
+                     r"donne 24250, pas une valeur de type date", built.stderr), built.stderr
+
+
 def test_new_drafts_2026_from_2025_and_check_guides_the_drafter(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / "variables" / DOSSIER / "2026.yaml").unlink()

@@ -35,7 +35,10 @@ def value_changes(old: Any, new: Any) -> list[ValueChange]:
         if old_value == new_value:
             continue
         label, kind = (now or was)[:2]  # type: ignore[index]
-        changes.append(ValueChange(name, label, shown(old_value, kind), shown(new_value, kind)))
+        old_text, new_text = shown(old_value, kind), shown(new_value, kind)
+        if old_text == new_text:  # different in the file, the same in the document
+            continue
+        changes.append(ValueChange(name, label, old_text, new_text))
     return changes
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TemplateError
@@ -10,6 +12,25 @@ from .kit import KitError
 
 if TYPE_CHECKING:
     from .sets import VariableSet
+
+
+_TYPED = {"texte": (str,), "entier": (int,), "montant": (int, float, Decimal),
+          "date": (dt.date,), "booleen": (bool,)}
+
+
+def _typed(variables: VariableSet, context: dict[str, Any]) -> None:
+    """Refuse a calcul whose value is not of the type it declares (at the kit's line)."""
+    for calcul in variables.kit.calculs.values():
+        if calcul.type is None:
+            continue
+        value = context[calcul.name]
+        ok = isinstance(value, _TYPED[calcul.type]) and (
+            calcul.type == "booleen" or not isinstance(value, bool)) and not (
+            calcul.type == "date" and isinstance(value, dt.datetime))
+        if not ok:
+            raise TemplateError(f"le calcul « {calcul.name} » donne {value!r}, pas une valeur "
+                                f"de type {calcul.type}", path=variables.kit.label,
+                                line=calcul.line, field=f"calculs.{calcul.name}")
 
 
 def build_context(variables: VariableSet) -> dict[str, Any]:
@@ -21,12 +42,15 @@ def build_context(variables: VariableSet) -> dict[str, Any]:
     context.update(variables.values)
     try:
         module = calculs_module(variables.kit, context)
-        context.update({name: getattr(module, name) for name in variables.kit.calculs})
-        return context
+        values = {name: getattr(module, name) for name in variables.kit.calculs}
     except KitError:
         raise
     except Exception:  # noqa: BLE001 - evaluated one by one below, to name the failing one
-        pass
+        values = None
+    if values is not None:
+        context.update(values)
+        _typed(variables, context)
+        return context
     for calcul in variables.kit.calculs.values():
         try:
             context[calcul.name] = evaluate(calcul.expression, context)
@@ -34,4 +58,5 @@ def build_context(variables: VariableSet) -> dict[str, Any]:
             raise TemplateError(f"calcul « {calcul.name} » impossible : {reason(exc)}",
                                 path=variables.kit.label, line=calcul.line,
                                 field=f"calculs.{calcul.name}") from None
+    _typed(variables, context)
     return context

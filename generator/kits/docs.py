@@ -96,7 +96,8 @@ def describe(kit: Kit) -> str:
         _describe_field(name, spec, lines)
     if kit.calculs:
         lines += ["", "Valeurs calculées (disponibles dans le modèle) :"]
-        lines += [f"  {c.name} — {c.label} = {c.expression}" for c in kit.calculs.values()]
+        lines += [f"  {c.name} — {c.label}" + (f" [{_TYPE_NAMES[c.type]}]" if c.type else "") +
+                  f" = {c.expression}" for c in kit.calculs.values()]
     lines += ["", "Calculé par le noyau pour tout modèle : avenant.numero, avenant.nombre_de_mois, "
               "avenant.projet, visas (liste complète), parties (designation, representation, "
               "complement, titre), parties_par_id, signatures (titre, nom)."]

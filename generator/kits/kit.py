@@ -18,6 +18,7 @@ from ..errors import TemplateError
 from ..variables.nodes import Loc, _dotted, _line_of
 from ..variables.reader import read_tree
 
+CALCUL_TYPES = ("texte", "entier", "montant", "date", "booleen")
 TYPES = ("texte", "entier", "montant", "date", "booleen", "choix", "liste", "table", "section")
 IDENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -66,6 +67,7 @@ class Calcul:
     expression: str
     label: str
     line: int | None = None
+    type: str | None = None  # a scalar field type (montant, date…): how reports write it
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,13 @@ class _Reader:
                     raise self.fail((*loc, "champs", sub), "nom de champ invalide (minuscules "
                                     "sans accent, chiffres et « _ »)")
                 fields[sub] = self.field(sub, sub_spec, (*loc, "champs", sub))
+        item_label = spec.get("libelle_element")
+        if item_label is not None:
+            if kind not in ("liste", "table"):
+                raise self.fail((*loc, "libelle_element"), "réservé aux champs de type liste "
+                                "ou table")
+            self.text(item_label, (*loc, "libelle_element"))
+            _compile(self, item_label, (*loc, "libelle_element"), expression=False)
         cents = spec.get("centimes", False)
         if not isinstance(cents, bool):
             raise self.fail((*loc, "centimes"), "true ou false attendu")
@@ -170,7 +179,7 @@ class _Reader:
             required=required, default=spec.get("defaut"),
             min=low if minimum is None else minimum, max=high if maximum is None else maximum,
             choices=choices, cents=cents, element=element, fields=fields,
-            example=spec.get("exemple"), item_label=spec.get("libelle_element"),
+            example=spec.get("exemple"), item_label=item_label,
             line=_line_of(loc, self.lines))
 
 
@@ -203,11 +212,15 @@ def _calculs(reader: _Reader, data: Any, fields: dict[str, Field]) -> dict[str, 
             raise reader.fail(loc, f"« {name} » est déjà un champ du kit")
         if isinstance(spec, str):
             spec = {"expression": spec}
-        spec = reader.mapping(spec, loc, {"expression", "libelle"})
+        spec = reader.mapping(spec, loc, {"expression", "libelle", "type"})
         expression = reader.text(spec.get("expression"), (*loc, "expression"))
         _compile(reader, expression, loc, expression=True)
         label = reader.text(spec.get("libelle"), (*loc, "libelle"), required=False) or name
-        out[name] = Calcul(name, expression, label, _line_of(loc, reader.lines))
+        kind = spec.get("type")
+        if kind is not None and kind not in CALCUL_TYPES:
+            raise reader.fail((*loc, "type"), f"type inconnu : « {kind} » (types possibles "
+                              f"d’un calcul : {', '.join(CALCUL_TYPES)})")
+        out[name] = Calcul(name, expression, label, _line_of(loc, reader.lines), kind)
     return out
 
 

@@ -70,29 +70,39 @@ def _kernel(variables: VariableSet, out: dict[str, tuple[str, str]]) -> None:
                                           "texte")
 
 
+def _item_label(spec: Field, cle: Any, item: Any, context: dict[str, Any]) -> str | None:
+    """The kit's ``libelle_element`` for one item (``cle``: key, or position from 1), if any."""
+    if not spec.item_label:
+        return None
+    try:
+        return render_text(spec.item_label, {**context, "cle": cle, "element": item}).strip() \
+            or None
+    except Exception:  # noqa: BLE001 - a label that cannot be written falls back to the path
+        return None
+
+
 def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, Any],
           out: dict[str, tuple[str, str]]) -> None:
     own = f"{spec.label} ({suffix})" if suffix else spec.label
     if spec.type == "section" and isinstance(value, dict):
         for name, sub in spec.fields.items():
             _walk(sub, value.get(name), f"{path}.{name}", suffix, context, out)
-    elif spec.type == "table" and isinstance(value, dict) and spec.element is not None:
-        for key, item in value.items():
-            if spec.item_label:
-                label = render_text(spec.item_label, {**context, "cle": key})
-            else:
-                label = f"{spec.label} ({key})"
+    elif spec.type in ("table", "liste") and isinstance(value, dict | list) and \
+            spec.element is not None:
+        table = spec.type == "table" and isinstance(value, dict)
+        items = value.items() if table else enumerate(value, start=1)  # type: ignore[union-attr]
+        for key, item in items:
+            where = f"{path}.{key}" if table else f"{path}[{key}]"
+            named = _item_label(spec, key, item, context)
             if spec.element.type in ("section", "liste", "table"):
-                _walk(spec.element, item, f"{path}.{key}", label, context, out)
+                label = named or (f"{spec.label} ({key})" if table else f"{own} n° {key}")
+                _walk(spec.element, item, where, label, context, out)
+            elif named:
+                out[where] = (named, spec.element.type)
             else:
-                out[f"{path}.{key}"] = (label, spec.element.type)
-    elif spec.type == "liste" and isinstance(value, list) and spec.element is not None:
-        for i, item in enumerate(value, start=1):
-            if spec.element.type in ("section", "liste", "table"):
-                _walk(spec.element, item, f"{path}[{i}]", f"{own} n° {i}", context, out)
-            else:
-                out[f"{path}[{i}]"] = (f"{spec.element.label} n° {i}" +
-                                       (f" ({suffix})" if suffix else ""), spec.element.type)
+                label = f"{spec.label} ({key})" if table else f"{spec.element.label} n° {key}" + \
+                    (f" ({suffix})" if suffix else "")
+                out[where] = (label, spec.element.type)
     else:
         out[path] = (own, spec.type)
 
@@ -105,22 +115,30 @@ def labels(variables: VariableSet) -> dict[str, tuple[str, str]]:
     for name, spec in variables.kit.fields.items():
         _walk(spec, variables.values.get(name), name, "", context, out)
     for name, calcul in variables.kit.calculs.items():
-        out[name] = (calcul.label, "calcul")
+        out[name] = (calcul.label, calcul.type or "calcul")
     return out
 
 
 def shown(value: Any, kind: str) -> str:
-    """A value as the document writes it."""
-    from ..text.french import date_fr, montant
+    """A value as the document writes it (an amount in euros, a date in words…)."""
+    from ..errors import FormatError
+    from ..text.french import date_fr, montant, nombre
 
-    if value is None:
+    if value is None or isinstance(value, str) and not value.strip():
         return "(vide)"
-    if kind == "montant" and isinstance(value, int | Decimal) and value > 0:
-        return montant(value)
-    if isinstance(value, dt.date):
-        return date_fr(value)
     if isinstance(value, bool):
         return "oui" if value else "non"
+    try:
+        if kind == "montant" and isinstance(value, int | float | Decimal) and value >= 0:
+            return montant(value)
+        if kind == "entier" and isinstance(value, int) and value >= 0:
+            return nombre(value)
+    except FormatError:
+        pass
+    if isinstance(value, dt.date):
+        return date_fr(value)
+    if isinstance(value, str):
+        return " ".join(value.split())  # as the document shows it: spaces and line ends as one
     return str(value)
 
 
