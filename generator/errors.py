@@ -64,9 +64,11 @@ class Problem:
     line: int | None = None
     field: str | None = None
     severity: str = "erreur"
+    label: str | None = None  # the field in the document's words (« montant de l’État »)
 
     def __str__(self) -> str:
-        return str(AvenantError(self.message, path=self.path, line=self.line, field=self.field))
+        field = f"{self.field} ({self.label})" if self.field and self.label else self.field
+        return str(AvenantError(self.message, path=self.path, line=self.line, field=field))
 
 
 class InvalidVariables(VariablesError):

@@ -6,6 +6,7 @@ exit codes and the printed form are tested through the CLI.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def test_check_passes_on_every_shipped_set(dossier: str, version: str) -> None:
 def test_check_exits_0_with_warnings_and_prints_them_in_french(project: Path) -> None:
     result = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert result.returncode == 0
-    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[2]: la loi "
+    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[2] (visa n° 3): la loi "
             "de finances visée est celle de 2021, l’avenant finance 2023") in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "0 erreur(s), 1 avertissement(s)"
 
@@ -65,7 +66,7 @@ def test_check_exits_1_on_an_error_and_prints_every_problem(project: Path) -> No
     result = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert result.returncode == 1
     assert ("erreur : variables/bataillon-prevention-dijon/2023.yaml:65: "
-            "effectifs.mediateurs.total: le total saisi (12)") in result.stdout
+            "effectifs.mediateurs.total (total des médiateurs saisi): le total saisi (12)") in result.stdout
     assert "avertissement : " in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "1 erreur(s), 1 avertissement(s)"
 
@@ -289,3 +290,19 @@ def test_the_official_title_of_a_finance_law_is_recognised(project: Path, year: 
     assert "aucun visa de la loi de finances" not in result.stdout, result.stdout
     assert (f"la loi de finances visée est celle de {year}" in result.stdout) is warned, \
         result.stdout
+
+
+def test_check_names_each_value_in_the_document_words_after_its_place(project: Path) -> None:
+    _edit(project, DOSSIER, "2024", ("    dijon: 3\n\n", "    dijon: -3\n\n"))
+    invalid = run_cli("--root", str(project), "check", DOSSIER, "2024")
+    assert invalid.returncode == 1
+    assert re.search(r"erreur : variables/bataillon-prevention-dijon/2024\.yaml:\d+: "
+                     r"effectifs\.mediateurs\.dijon \(médiateurs à Dijon\): doit être supérieur",
+                     invalid.stdout), invalid.stdout
+    warned = run_cli("--root", str(ROOT), "check", DOSSIER, "2024")
+    assert re.search(r"2024\.yaml:\d+: financement\.etat \(montant de l’État\): montant "
+                     r"inchangé", warned.stdout), warned.stdout
+    assert re.search(r"2024\.yaml:\d+: visas\[2\] \(visa n° 3\): la loi de finances visée",
+                     warned.stdout), warned.stdout
+    placed = [p for p in check(DOSSIER, "2024", root=project) if p.field]
+    assert placed and all(p.label for p in placed), placed

@@ -82,7 +82,7 @@ def test_new_modele_starts_a_dossier_that_check_then_guides(project: Path) -> No
     assert set(load_kit(ROOT, KIT).fields) <= set(data)
     checked = run_cli("--root", str(project), "check", "nouveau", "2026")
     assert checked.returncode == 1
-    assert re.search(r"erreur : variables/nouveau/2026\.yaml:\d+: communes\.identifiant: la "
+    assert re.search(r"erreur : variables/nouveau/2026\.yaml:\d+: communes\.identifiant \(commune de Dijon\): la "
                      "commune de Dijon s’engage", checked.stdout), checked.stdout
     again = run_cli("--root", str(project), "new", "--modele", KIT, "nouveau", "2026")
     assert again.returncode == 1 and "existe déjà" in again.stderr
@@ -151,17 +151,27 @@ def _edit_template(project: Path, old: str, new: str) -> None:
             archive.writestr(info, data)
 
 
+ARTICLE_13 = "article « Article 13 : Sanctions et résiliation »"
+ARTICLE_14 = "article « Article 14 : Règlement des conflits »"
+
+
 @pytest.mark.parametrize("old, new, message", [
     ("Le tribunal administratif", "{{ financement.etat|montant_lettres }} Le tribunal "
-     "administratif", "Article 14 : Règlement des conflits : filtre inconnu « montant_lettres » : "
-     "« {{ financement.etat|montant_lettres }} »"),
+     "administratif", "filtre inconnu : « montant_lettres » (voulez-vous dire « montant_en_lettres "
+     f"» ?) — {ARTICLE_14}, balise « {{{{ financement.etat|montant_lettres }}}} »"),
     ("En cas d’inexécution", "{% if financement.etat %}En cas d’inexécution",
-     "Article 13 : Sanctions et résiliation : bloc « if » jamais fermé (endif manquant) : "
-     "« {% if financement.etat %} »"),
+     "fin du modèle inattendue : le bloc « if » n’est jamais fermé (« endif » manque) — "
+     f"{ARTICLE_13}, balise « {{% if financement.etat %}} »"),
     ("Le tribunal administratif", "{{ subvention }} Le tribunal administratif",
-     "Article 14 : Règlement des conflits : variable inconnue « subvention »"),
+     "variable inconnue : « subvention » (ni du noyau, ni un champ ou un calcul du kit) — "
+     f"{ARTICLE_14}, balise « {{{{ subvention }}}} »"),
     ("Le tribunal administratif", "{{ financement.etat + }} Le tribunal administratif",
-     "Article 14 : Règlement des conflits : balise invalide"),
+     f"« }}}} » inattendu dans une balise — {ARTICLE_14}, balise « {{{{ financement.etat + }}}} »"),
+    ("Le tribunal administratif", "{% include 'autre.docx' %} Le tribunal administratif",
+     "« include », « import » et « extends » sont interdits dans un modèle : un modèle tient en "
+     f"un seul fichier Word — {ARTICLE_14}"),
+    ("Le tribunal administratif", "{{ 3 is pair }} Le tribunal administratif",
+     f"test inconnu : « pair » — {ARTICLE_14}"),
 ])
 def test_a_broken_template_fails_check_naming_the_article_and_the_tag(
         project: Path, old: str, new: str, message: str) -> None:
@@ -226,3 +236,13 @@ def test_new_modele_dates_the_avenant_in_the_year_of_its_version(project: Path, 
     checked = run_cli("--root", str(project), "check", "nouveau", version)
     assert "la version s’appelle" not in checked.stdout, checked.stdout
     assert "sort de l’année" not in checked.stdout, checked.stdout
+
+
+def test_a_template_that_does_not_parse_gives_its_error_and_no_unused_field_warning(
+        project: Path) -> None:
+    _edit_template(project, "Le tribunal administratif",
+                   "{{ financement.etat + }} Le tribunal administratif")
+    result = run_cli("--root", str(project), "check", DOSSIER, "2023")
+    assert result.returncode == 1
+    assert "n’est utilisé ni par le modèle" not in result.stdout, result.stdout
+    assert result.stdout.count(f"templates/{KIT}/modele.docx") == 1, result.stdout

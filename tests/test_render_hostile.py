@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape
 import docx
 import pytest
 
-from generator.document.render import check_template, render
+from generator.document.render import render
+from generator.kits.template_check import template_errors
 from generator.errors import TemplateError
 
 from .conftest import DOSSIER, ROOT
@@ -246,25 +247,25 @@ def test_a_plain_value_keeps_every_paragraph(tmp_path: Path) -> None:
     assert len(document.paragraphs) == 6
 
 
-# --- check_template: every error, without rendering -------------------------------------
+# --- template_errors: every error, without rendering -------------------------------------
 
 def test_check_template_finds_every_fault_with_its_article_and_tag(tmp_path: Path) -> None:
     first = with_tag(tmp_path / "a.docx", "{{ financement.etat|montant_lettres }}",
                      after=ARTICLE_14)
     second = with_tag(tmp_path / "b.docx", "{% include 'x' %}", after=ARTICLE_3)
     shutil.copy(second, tmp_path / "c.docx")
-    assert check_template(TEMPLATE, SHIPPED) == []
-    (error,) = check_template(first, "a.docx")
+    assert template_errors(TEMPLATE, SHIPPED)[0] == []
+    (error,), _ = template_errors(first, "a.docx")
     assert str(error) == ("a.docx: filtre inconnu : « montant_lettres » (voulez-vous dire "
                           "« montant_en_lettres » ?) — article « Article 14 : Règlement des "
                           "conflits », balise « {{ financement.etat|montant_lettres }} »")
-    (error,) = check_template(second, "b.docx")
+    (error,), _ = template_errors(second, "b.docx")
     assert "include" in str(error) and ARTICLE_3 in str(error)
     unclosed = with_tag(tmp_path / "d.docx", "{% for x in y %}", after=ARTICLE_14)
-    (error,) = check_template(unclosed, "d.docx")
+    (error,), _ = template_errors(unclosed, "d.docx")
     assert "le bloc « for » n’est jamais fermé" in str(error) and ARTICLE_14 in str(error)
     (tmp_path / "e.docx").write_bytes(b"")
-    (error,) = check_template(tmp_path / "e.docx", "e.docx")
+    (error,), _ = template_errors(tmp_path / "e.docx", "e.docx")
     assert str(error).startswith("e.docx: modèle illisible")
 
 

@@ -71,6 +71,10 @@ def problems(variables: VariableSet, *, project: Project | None = None,
         run_checks(variables, report, precedent)
     if project is not None and dossier is not None and version is not None:
         _draft(project.variable_file(dossier, version), report)
+    if report.problems:
+        from ..kits.labels import labels, name_places
+
+        name_places(report.problems, variables.label, labels(variables))
     return report.problems
 
 

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from ..errors import CompareError, FormatError, TemplateError
 from ..variables.tags import TAG_MARKERS
 from .sandbox import Refused, Timeout, environment, limits
-from .template_errors import at, lined, located, located_error
+from .template_errors import lined, located_error
 
 _CACHE_SIZE = 64  # distinct template parts kept patched (a few per template)
 MAX_TEMPLATE_BYTES = 64 * 1024 * 1024  # a template file, compressed
@@ -225,56 +225,17 @@ def render(template: Path, context: dict[str, Any], *, label: str | None = None,
     return doc
 
 
-def _sources(tpl: Any) -> list[tuple[str, str]]:
-    """Each part docxtpl renders, as (part name, lined Jinja source)."""
-    parts = [("", tpl.patch_xml(tpl.get_xml()))]
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _, part in tpl.get_headers_footers(uri):
-            parts.append((str(part.partname), tpl.patch_xml(tpl.get_part_xml(part))))
-    return [(name, lined(xml)) for name, xml in parts]
+def template_sources(template: Path, label: str) -> list[tuple[str, str]]:
+    """Each part docxtpl renders (body, headers, footers), as (part name, lined Jinja source).
 
-
-def check_template(template: Path, label: str | None = None) -> list[TemplateError]:
-    """Every error of a template found without rendering it: syntax, loads, unknown filters.
-
-    Each is French and names the template, the article (heading) and the tag.
+    The source is the one rendering parses (docxtpl's ``{%p %}``, ``{%tr %}``… resolved), with
+    each paragraph on a line of its own: what the template checker reads. Raises
+    :class:`TemplateError` for a file that is not a readable template.
     """
-    from jinja2 import TemplateSyntaxError, nodes
-
-    label = label or str(template)
-    try:
-        with limits():
-            tpl = _load(template, label)
-            sources = _sources(tpl)
-    except TemplateError as exc:
-        return [exc]
-    env = environment()
-    errors: list[TemplateError] = []
-    for partname, source in sources:
-        try:
-            tree = env.parse(source)
-        except TemplateSyntaxError as exc:
-            errors.append(located(exc, label, source, partname))
-            continue
-        found = len(errors)
-        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
-                                   nodes.Extends)):
-            errors.append(at("« include », « import » et « extends » sont interdits dans un "
-                             "modèle : un modèle tient en un seul fichier Word", label, source,
-                             node.lineno, partname))
-        for node in tree.find_all(nodes.Filter):
-            if node.name not in env.filters:
-                errors.append(located(TemplateSyntaxError(f"No filter named '{node.name}'.",
-                                                          node.lineno), label, source,
-                                      partname))
-        for node in tree.find_all(nodes.Test):
-            if node.name not in env.tests:
-                errors.append(located(TemplateSyntaxError(f"No test named '{node.name}'.",
-                                                          node.lineno), label, source,
-                                      partname))
-        if len(errors) == found:
-            try:
-                env.compile(source)
-            except TemplateSyntaxError as exc:
-                errors.append(located(exc, label, source, partname))
-    return errors
+    with limits():
+        tpl = _load(template, label)
+        parts = [("", tpl.patch_xml(tpl.get_xml()))]
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            for _, part in tpl.get_headers_footers(uri):
+                parts.append((str(part.partname), tpl.patch_xml(tpl.get_part_xml(part))))
+    return [(name, lined(xml)) for name, xml in parts]

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .expressions import render_text
-from .kit import Field
+from .kit import Field, Kit
 
 if TYPE_CHECKING:
+    from ..errors import Problem
     from .sets import VariableSet
 
 KERNEL_LABELS = {
@@ -26,7 +27,7 @@ KERNEL_LABELS = {
     "avenant.periode.fin": "fin de la période",
     "avenant.date_signature": "date de signature",
     "avenant.lieu_signature": "lieu de signature",
-    "avenant.statut": "statut de l’avenant (projet ou final)",
+    "avenant.statut": "statut de l’avenant",
     "avenant.nombre_de_mois": "durée en mois",
     "convention.intitule": "intitulé de la convention",
     "convention.date_signature": "date de signature de la convention",
@@ -44,30 +45,43 @@ def _lower_first(text: str) -> str:
     return article_minuscule(text)
 
 
-def _kernel(variables: VariableSet, out: dict[str, tuple[str, str]]) -> None:
+def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+
+def _kernel(data: dict[str, Any], out: dict[str, tuple[str, str]]) -> None:
+    """The kernel's labels, read from plain data (a valid set's, or a file as typed)."""
     from ..text.french import liste
 
-    k = variables.kernel
     for path, label in KERNEL_LABELS.items():
         kind = "date" if "date" in path or path.startswith("avenant.periode") else "texte"
         out[path] = (label, kind)
-    for i, earlier in enumerate(k.avenants_precedents, start=1):
+    out["avenant.periode"] = ("période de l’avenant", "section")
+    for i, earlier in enumerate(_items(data, "avenants_precedents"), start=1):
+        numero = earlier.get("numero") or f"cité en {i}e"
         out[f"avenants_precedents[{i}].numero"] = ("avenant précédent cité", "texte")
         out[f"avenants_precedents[{i}].date_signature"] = (
-            f"date de signature de l’avenant n° {earlier.numero}", "date")
-        out[f"avenants_precedents[{i}].intitule"] = (
-            f"intitulé de l’avenant n° {earlier.numero}", "texte")
-    for i in range(1, len(k.visas) + 1):
+            f"date de signature de l’avenant n° {numero}", "date")
+        out[f"avenants_precedents[{i}].intitule"] = (f"intitulé de l’avenant n° {numero}", "texte")
+    visas = data.get("visas")
+    for i in range(1, (len(visas) if isinstance(visas, list) else 0) + 1):
         out[f"visas[{i}]"] = (f"visa n° {i}", "texte")
-    for ident in k.signataires:
-        names = [_lower_first(p.designation) for p in k.parties if p.signataire == ident]
+    parties = _items(data, "parties")
+    named = [(p.get("signataire"), p.get("designation")) for p in parties]
+    signataires = data.get("signataires")
+    for ident in signataires if isinstance(signataires, dict) else {}:
+        names = [_lower_first(d) for s, d in named if s == ident and isinstance(d, str)]
         who = f"signataire pour {liste(names)}" if names else f"signataire « {ident} »"
+        out[f"signataires.{ident}"] = (who, "section")
         for key, prefix in _PERSON_FIELDS.items():
             out[f"signataires.{ident}.{key}"] = (prefix + who, "texte")
-    for i, partie in enumerate(k.parties, start=1):
+    for i, partie in enumerate(parties, start=1):
+        designation = partie.get("designation")
+        who = _lower_first(designation) if isinstance(designation, str) else f"la partie n° {i}"
+        out[f"parties[{i}]"] = (f"partie : {who}", "section")
         for key, label in _PARTY_FIELDS.items():
-            out[f"parties[{i}].{key}"] = (f"{label} de {_lower_first(partie.designation)}",
-                                          "texte")
+            out[f"parties[{i}].{key}"] = (f"{label} de {who}", "texte")
 
 
 def _item_label(spec: Field, cle: Any, item: Any, context: dict[str, Any]) -> str | None:
@@ -84,9 +98,11 @@ def _item_label(spec: Field, cle: Any, item: Any, context: dict[str, Any]) -> st
 def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, Any],
           out: dict[str, tuple[str, str]]) -> None:
     own = f"{spec.label} ({suffix})" if suffix else spec.label
-    if spec.type == "section" and isinstance(value, dict):
+    out[path] = (own, spec.type)
+    if spec.type == "section":
         for name, sub in spec.fields.items():
-            _walk(sub, value.get(name), f"{path}.{name}", suffix, context, out)
+            _walk(sub, value.get(name) if isinstance(value, dict) else None, f"{path}.{name}",
+                  suffix, context, out)
     elif spec.type in ("table", "liste") and isinstance(value, dict | list) and \
             spec.element is not None:
         table = spec.type == "table" and isinstance(value, dict)
@@ -97,26 +113,49 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
             if spec.element.type in ("section", "liste", "table"):
                 label = named or (f"{spec.label} ({key})" if table else f"{own} n° {key}")
                 _walk(spec.element, item, where, label, context, out)
+                out[where] = (label, spec.element.type)
             elif named:
                 out[where] = (named, spec.element.type)
             else:
                 label = f"{spec.label} ({key})" if table else f"{spec.element.label} n° {key}" + \
                     (f" ({suffix})" if suffix else "")
                 out[where] = (label, spec.element.type)
-    else:
-        out[path] = (own, spec.type)
 
 
 def labels(variables: VariableSet) -> dict[str, tuple[str, str]]:
     """Field path (``financement.etat``, ``visas[3]``) → (French label, type)."""
+    try:
+        context = variables.context()
+    except Exception:  # noqa: BLE001 - a set whose context fails (its errors are reported) is
+        context = variables.as_dict()  # labelled from its plain data
+    return _labels(variables.kit, variables.as_dict(), variables.values, context)
+
+
+def labels_of_data(kit: Kit, data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The labels of a set read but not valid: from the file's data as typed."""
+    return _labels(kit, data, data, data)
+
+
+def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any],
+            context: dict[str, Any]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
-    _kernel(variables, out)
-    context = variables.context()
-    for name, spec in variables.kit.fields.items():
-        _walk(spec, variables.values.get(name), name, "", context, out)
-    for name, calcul in variables.kit.calculs.items():
+    _kernel(kernel, out)
+    for name, spec in kit.fields.items():
+        _walk(spec, values.get(name), name, "", context, out)
+    for name, calcul in kit.calculs.items():
         out[name] = (calcul.label, calcul.type or "calcul")
     return out
+
+
+def name_places(found: list[Problem], label: str, known: dict[str, tuple[str, str]]) -> None:
+    """Give each problem of file LABEL the French label of its field, when it has one."""
+    for problem in found:
+        if problem.path == label and problem.field and problem.label is None:
+            # a problem's path counts list items from 0, as the code does; labels from 1
+            counted = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", problem.field)
+            named = known.get(counted)
+            if named is not None and named[0] != problem.field:
+                problem.label = named[0]
 
 
 def shown(value: Any, kind: str) -> str:

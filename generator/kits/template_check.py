@@ -1,179 +1,161 @@
-"""``check`` reads the template against its kit, without rendering it.
+"""The one template checker: a Word template read against its kit, without rendering it.
 
-Every tag of the Word template is parsed on its own, in its paragraph: a tag that does not
-parse, a filter or a variable that does not exist, a block left open, each fails ``check``
-with the article (the last heading before it) and the tag named. Every field the kit declares
-should be used somewhere (by the template, a calcul or a controle): one that is not is a
-warning.
+Each part (body, headers, footers) is read as docxtpl renders it and parsed whole by the
+templates' sandbox. Every fault is an error that names the template, the article (the heading
+before it) and the tag, in the words build uses: a tag that does not parse or a block left
+open, an unknown filter or test, ``include``/``import``/``extends`` (a template is one Word
+file), a variable that is neither the kernel's nor a field or calcul of the kit. Every field
+the kit declares should be used somewhere (by the template, a calcul, a controle or a label):
+one that is not is a warning at its line of the kit file.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
-from .expressions import environment
+from ..errors import Problem, TemplateError
 from .kit import Kit
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_BLOCK = re.compile(r"^\{%-?\s*(?:p|tr|tc|r)?\s+(\w+)\s*(.*?)\s*-?%\}$", re.S)
-_OPENERS = {"if": "endif", "for": "endfor", "macro": "endmacro", "filter": "endfilter",
-            "with": "endwith"}
-_GLOBALS = {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false",
-            "none", "True", "False", "None", "precedent", "element", "cle"}
+# Names Jinja itself gives a template (besides the environment's globals).
+_JINJA_NAMES = frozenset({"loop", "caller", "varargs", "kwargs", "self"})
 
 
-@dataclass
-class _Tag:
-    text: str
-    heading: str
-    part: str
-
-
-def _paragraphs(path: Path) -> list[tuple[str, str, bool]]:
-    """(part, text, is_heading) of every paragraph of the body, headers and footers."""
-    from lxml import etree
-
-    out = []
-    with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist()
-                 if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
-        for name in sorted(names, key=lambda n: (n != "word/document.xml", n)):
-            root = etree.fromstring(archive.read(name))
-            for p in root.iter(f"{_W}p"):
-                style = p.find(f"{_W}pPr/{_W}pStyle")
-                heading = style is not None and re.match(
-                    r"(Heading|Titre|Title)", style.get(f"{_W}val", "")) is not None
-                text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
-                out.append((name, text, heading))
-    return out
-
-
-def _tags(path: Path) -> list[_Tag]:
-    tags, heading = [], "début du document"
-    for part, text, is_heading in _paragraphs(path):
-        if is_heading and text.strip():
-            heading = _TAG.sub("…", text).strip()
-        where = heading if part == "word/document.xml" else part.split("/")[-1]
-        tags += [_Tag(m.group(0), where, part) for m in _TAG.finditer(text)]
-    return tags
-
-
-def _names(node: Any) -> tuple[set[str], set[str], set[str]]:
-    """Names read, filters and tests used, by a parsed tag."""
+def _local_names(tree: Any) -> set[str]:
+    """Names a template part binds itself: loop and set targets, macros and their arguments."""
     from jinja2 import nodes
 
-    names = {n.name for n in node.find_all(nodes.Name) if n.ctx == "load"}
-    filters = {f.name for f in node.find_all(nodes.Filter)}
-    tests = {t.name for t in node.find_all(nodes.Test)}
-    return names, filters, tests
+    bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return bound | {m.name for m in tree.find_all(nodes.Macro)}
 
 
-def _stored(node: Any) -> set[str]:
+def _used(tree: Any) -> set[str]:
+    """Every name a part reads, and every attribute or key it looks up."""
     from jinja2 import nodes
 
-    return {n.name for n in node.find_all(nodes.Name) if n.ctx == "store"}
+    used = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    used |= {n.attr for n in tree.find_all(nodes.Getattr)}
+    used |= {n.arg.value for n in tree.find_all(nodes.Getitem)
+             if isinstance(n.arg, nodes.Const) and isinstance(n.arg.value, str)}
+    return used
+
+
+def _part_errors(env: Any, label: str, partname: str, source: str,
+                 known: frozenset[str] | None, used: set[str] | None) -> list[TemplateError]:
+    """The errors of one part; the names it uses added to USED (None: a part did not parse)."""
+    from jinja2 import TemplateSyntaxError, nodes
+
+    from ..document.template_errors import at, located
+
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise _Unparsed(located(exc, label, source, partname)) from None
+    errors = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        errors.append(at("« include », « import » et « extends » sont interdits dans un modèle : "
+                         "un modèle tient en un seul fichier Word", label, source, node.lineno,
+                         partname))
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            errors.append(located(TemplateSyntaxError(f"No filter named '{node.name}'.",
+                                                      node.lineno), label, source, partname))
+    for node in tree.find_all(nodes.Test):
+        if node.name not in env.tests:
+            errors.append(located(TemplateSyntaxError(f"No test named '{node.name}'.",
+                                                      node.lineno), label, source, partname))
+    if used is not None:
+        used |= _used(tree)
+    if known is not None:
+        allowed = known | _local_names(tree) | set(env.globals) | _JINJA_NAMES
+        seen: set[str] = set()
+        for node in tree.find_all(nodes.Name):
+            if node.ctx == "load" and node.name not in allowed and node.name not in seen:
+                seen.add(node.name)
+                errors.append(at(f"variable inconnue : « {node.name} » (ni du noyau, ni un champ "
+                                 "ou un calcul du kit)", label, source, node.lineno, partname,
+                                 hint=node.name))
+    if not errors:
+        try:
+            env.compile(source)
+        except TemplateSyntaxError as exc:
+            errors.append(located(exc, label, source, partname))
+    return errors
+
+
+class _Unparsed(Exception):
+    def __init__(self, error: TemplateError) -> None:
+        self.error = error
+
+
+def template_errors(template: Path, label: str, known: frozenset[str] | None = None
+                    ) -> tuple[list[TemplateError], set[str] | None]:
+    """Every error of a template found without rendering it, and the names it uses.
+
+    With KNOWN (the names its context offers), a variable outside them is an error too. The
+    names used are None when a part does not parse (what it uses is then unknown).
+    """
+    from ..document.render import template_sources
+    from ..document.sandbox import environment
+
+    try:
+        sources = template_sources(template, label)
+    except TemplateError as exc:
+        return [exc], None
+    env = environment()
+    used: set[str] | None = set()
+    errors: list[TemplateError] = []
+    for partname, source in sources:
+        try:
+            errors += _part_errors(env, label, partname, source, known, used)
+        except _Unparsed as exc:
+            errors.append(exc.error)
+            used = None
+    return errors, used
+
+
+def _kit_words(kit: Kit) -> set[str]:
+    """The names a kit's own expressions and texts read (calculs, controles, labels)."""
+    texts = [c.expression for c in kit.calculs.values()]
+    texts += [f"{c.condition} {c.for_each or ''} {c.field} {c.message}" for c in kit.checks]
+
+    def labels(fields: dict[str, Any]) -> None:
+        for spec in fields.values():
+            texts.append(spec.item_label or "")
+            labels(spec.fields)
+            if spec.element is not None:
+                labels({"": spec.element})
+
+    labels(kit.fields)
+    return set(re.findall(r"\w+", " ".join(texts)))
 
 
 @functools.lru_cache(maxsize=16)
-def _cached(kit: Kit, template: str, mtime: int, known: frozenset[str]) -> tuple[Problem, ...]:
-    return tuple(_check(kit, known))
+def _cached(kit: Kit, template: str, mtime: int, size: int) -> tuple[Problem, ...]:
+    from ..kernel.computed import CONTEXT_KEYS
 
-
-def _source(tag: str) -> tuple[str | None, str]:
-    """The tag as a parsable template, and its keyword (``if``, ``endfor``, ``{{``…)."""
-    if tag.startswith("{{"):
-        return tag, "{{"
-    if tag.startswith("{#"):
-        return None, "#"
-    found = _BLOCK.match(tag)
-    if not found:
-        return f"{{% {tag[2:-2].strip()} %}}", "?"
-    keyword, rest = found.group(1), found.group(2)
-    if keyword in _OPENERS:
-        return f"{{% {keyword} {rest} %}}{{% {_OPENERS[keyword]} %}}", keyword
-    if keyword in ("elif",):
-        return f"{{% if {rest} %}}{{% endif %}}", keyword
-    if keyword == "set":
-        return f"{{% set {rest} %}}", keyword
-    return None, keyword
-
-
-def _check(kit: Kit, known: frozenset[str]) -> list[Problem]:
-    from jinja2 import TemplateSyntaxError
-
-    env = environment()
     label = kit.label.rsplit("/", 1)[0] + "/" + kit.template.name
-    problems: list[Problem] = []
-
-    def fail(tag: _Tag, message: str) -> None:
-        problems.append(Problem(f"{tag.heading} : {message} : « {tag.text[:120]} »", path=label))
-
-    scopes: list[tuple[str, set[str], _Tag]] = []
-    assigned: set[str] = set()
-    used: set[str] = set()
-    for tag in _tags(kit.template):
-        source, keyword = _source(tag.text)
-        if keyword in ("endif", "endfor", "endmacro", "endfilter", "endwith"):
-            if not scopes or _OPENERS[scopes[-1][0]] != keyword:
-                fail(tag, "balise de fin sans balise d’ouverture correspondante")
-            else:
-                scopes.pop()
-            continue
-        if keyword in ("else",) or source is None and keyword == "#":
-            continue
-        if source is None:
-            fail(tag, f"balise inconnue « {keyword} »")
-            continue
-        try:
-            node = env.parse(source)
-        except TemplateSyntaxError as exc:
-            fail(tag, f"balise invalide ({exc.message})")
-            continue
-        names, filters, tests = _names(node)
-        local = set().union(*(s for _, s, _ in scopes)) | assigned
-        stored = _stored(node)
-        if keyword == "set":
-            assigned |= stored
-        for name in sorted(names - local - stored - _GLOBALS):
-            if name not in known:
-                fail(tag, f"variable inconnue « {name} » (ni du noyau, ni des champs ou "
-                     "calculs du kit)")
-        used |= names
-        for name in sorted(filters - set(env.filters)):
-            fail(tag, f"filtre inconnu « {name} »")
-        for name in sorted(tests - set(env.tests)):
-            fail(tag, f"test inconnu « {name} »")
-        if keyword in _OPENERS:
-            scopes.append((keyword, stored, tag))
-        used |= {a for a in re.findall(r"\.(\w+)|\[\s*'(\w+)'\s*\]", tag.text) for a in a if a}
-    for keyword, _, tag in scopes:
-        fail(tag, f"bloc « {keyword} » jamais fermé ({_OPENERS[keyword]} manquant)")
-    expressions = " ".join([c.expression for c in kit.calculs.values()] +
-                           [f"{c.condition} {c.for_each or ''} {c.field}" for c in kit.checks])
-    used |= set(re.findall(r"\w+", expressions))
+    known = frozenset((*CONTEXT_KEYS, *kit.fields, *kit.calculs))
+    errors, used = template_errors(kit.template, label, known)
+    problems = [Problem(e.message, path=e.path or label) for e in errors]
+    if used is None:
+        return tuple(problems)  # a part that does not parse: what the template uses is unknown
+    used |= _kit_words(kit)
     for name, spec in kit.fields.items():
         if name not in used:
             problems.append(Problem(f"le champ « {name} » ({spec.label}) n’est utilisé ni par le "
                                     "modèle ni par un calcul ou un contrôle", path=kit.label,
                                     line=spec.line, field=f"champs.{name}",
                                     severity="avertissement"))
-    return problems
+    return tuple(problems)
 
 
 def check_template(kit: Kit) -> list[Problem]:
-    """Every problem of KIT's template against the names the kernel and the kit offer."""
-    from ..kernel.computed import CONTEXT_KEYS
-
+    """Every problem of KIT's template: errors (article and tag named), unused fields."""
     if not kit.template.is_file():
         return [Problem("modèle introuvable", path=kit.label.rsplit("/", 1)[0] + "/" +
                         kit.template.name)]
     stat = kit.template.stat()
-    known = frozenset((*CONTEXT_KEYS, *kit.fields, *kit.calculs))
-    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, known))
+    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, stat.st_size))
