@@ -72,9 +72,10 @@ def problems(variables: VariableSet, *, project: Project | None = None,
     if project is not None and dossier is not None and version is not None:
         _draft(project.variable_file(dossier, version), report)
     if report.problems:
-        from ..kits.labels import labels, name_places
+        from ..kits.labels import labels, name_places, placed
 
-        name_places(report.problems, variables.label, labels(variables))
+        wanted = placed(report.problems, variables.label)
+        name_places(report.problems, variables.label, labels(variables, wanted))
     return report.problems
 
 

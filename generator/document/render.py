@@ -11,6 +11,7 @@ and the tag (:mod:`generator.document.template_errors`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 from pathlib import Path
@@ -113,7 +114,9 @@ def _open(template: Path, label: str) -> io.BytesIO:
                                 f"octets, au plus {MAX_TEMPLATE_BYTES})", path=label)
         with template.open("rb") as handle:
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
-        _validated(template.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
+        marker = _validation_marker(data)
+        if marker is None or not marker.exists():
+            _validated(template.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
         after = template.stat()
     except FileNotFoundError:
         raise TemplateError("modèle introuvable", path=label) from None
@@ -126,7 +129,26 @@ def _open(template: Path, label: str) -> io.BytesIO:
     if (after.st_ino, after.st_mtime_ns, after.st_size, len(data)) != (
             info.st_ino, info.st_mtime_ns, info.st_size, info.st_size):
         raise TemplateError("modèle modifié pendant sa lecture : recommencez", path=label)
+    if marker is not None and not marker.exists():
+        with contextlib.suppress(OSError):
+            marker.touch(mode=0o600)
     return io.BytesIO(data)
+
+
+def _validation_marker(data: bytes) -> Path | None:
+    """Where the user's cache records that these very bytes passed the capped zip reader.
+
+    Keyed by their SHA-256: a template checked once is not unpacked again by the next build
+    (the reader costs more than the hash), and a changed byte means a new check.
+    """
+    import hashlib
+
+    from .sandbox import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"avenant-modele-sain-{hashlib.sha256(data).hexdigest()}"
 
 
 def _load(template: Path, label: str) -> Any:

@@ -15,6 +15,7 @@ import resource
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined
@@ -109,7 +110,7 @@ def environment() -> Any:
             if compiled is None:
                 if len(self._compiled) >= _CACHE_SIZE:
                     self._compiled.clear()
-                compiled = self._compiled[source] = super().from_string(source)
+                compiled = self._compiled[source] = compiled_template(self, source)
             return compiled
 
     env = _CompileOnce(undefined=StrictUndefined, autoescape=True, loader=_NoLoader())
@@ -117,6 +118,45 @@ def environment() -> Any:
     env.filters.update(TEXT_FILTERS)
     env.globals["range"] = _bounded_range
     return env
+
+
+@functools.cache
+def _bytecode_cache() -> Any:
+    """Jinja's own cache of compiled code, in a private folder of the user's temp dir."""
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache()
+
+
+def cache_dir() -> Path | None:
+    """The user's private cache folder (Jinja's, checked to be the user's own), or None."""
+    try:
+        return Path(_bytecode_cache().directory)
+    except OSError:
+        return None
+
+
+def compiled_template(env: Any, source: str) -> Any:
+    """SOURCE compiled by ENV, its code kept by Jinja across processes.
+
+    Compiling a Word part costs far more than rendering it; the code is keyed by the source's
+    SHA-256 (and checked against it by Jinja), so a changed template is compiled afresh.
+    """
+    import hashlib
+
+    key = "avenant-" + hashlib.sha256(f"{env.autoescape}\0{source}".encode()).hexdigest()
+    try:
+        cache = _bytecode_cache()
+        bucket = cache.get_bucket(env, key, None, source)
+    except OSError:  # no usable temp dir: compile every time
+        return env.template_class.from_code(env, env.compile(source), env.make_globals(None))
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        try:
+            cache.set_bucket(bucket)
+        except OSError:
+            pass
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
 
 
 def _raise_timeout(signum: int, frame: Any) -> None:

@@ -29,7 +29,9 @@ def _text_environment() -> Any:
 
 @functools.lru_cache(maxsize=512)
 def _template(source: str) -> Any:
-    return _text_environment().from_string(source)
+    from ..document.sandbox import compiled_template
+
+    return compiled_template(_text_environment(), source)
 
 
 def evaluate(source: str, context: dict[str, Any]) -> Any:

@@ -95,24 +95,34 @@ def _item_label(spec: Field, cle: Any, item: Any, context: dict[str, Any]) -> st
         return None
 
 
+def _leads(path: str, wanted: set[str] | None) -> bool:
+    """Whether PATH is one of the WANTED paths or on the way to one (all when None)."""
+    return wanted is None or any(w == path or w.startswith((f"{path}.", f"{path}["))
+                                 for w in wanted)
+
+
 def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, Any],
-          out: dict[str, tuple[str, str]]) -> None:
+          out: dict[str, tuple[str, str]], wanted: set[str] | None = None) -> None:
+    if not _leads(path, wanted):
+        return
     own = f"{spec.label} ({suffix})" if suffix else spec.label
     out[path] = (own, spec.type)
     if spec.type == "section":
         for name, sub in spec.fields.items():
             _walk(sub, value.get(name) if isinstance(value, dict) else None, f"{path}.{name}",
-                  suffix, context, out)
+                  suffix, context, out, wanted)
     elif spec.type in ("table", "liste") and isinstance(value, dict | list) and \
             spec.element is not None:
         table = spec.type == "table" and isinstance(value, dict)
         items = value.items() if table else enumerate(value, start=1)  # type: ignore[union-attr]
         for key, item in items:
             where = f"{path}.{key}" if table else f"{path}[{key}]"
+            if not _leads(where, wanted):
+                continue
             named = _item_label(spec, key, item, context)
             if spec.element.type in ("section", "liste", "table"):
                 label = named or (f"{spec.label} ({key})" if table else f"{own} n° {key}")
-                _walk(spec.element, item, where, label, context, out)
+                _walk(spec.element, item, where, label, context, out, wanted)
                 out[where] = (label, spec.element.type)
             elif named:
                 out[where] = (named, spec.element.type)
@@ -122,38 +132,51 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
                 out[where] = (label, spec.element.type)
 
 
-def labels(variables: VariableSet) -> dict[str, tuple[str, str]]:
-    """Field path (``financement.etat``, ``visas[3]``) → (French label, type)."""
+def labels(variables: VariableSet, wanted: set[str] | None = None
+           ) -> dict[str, tuple[str, str]]:
+    """Field path (``financement.etat``, ``visas[3]``) → (French label, type).
+
+    Only the WANTED paths (and the kernel's) when given: a kit's item labels are Jinja texts.
+    """
     try:
         context = variables.context()
     except Exception:  # noqa: BLE001 - a set whose context fails (its errors are reported) is
         context = variables.as_dict()  # labelled from its plain data
-    return _labels(variables.kit, variables.as_dict(), variables.values, context)
+    return _labels(variables.kit, variables.as_dict(), variables.values, context, wanted)
 
 
-def labels_of_data(kit: Kit, data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def labels_of_data(kit: Kit, data: dict[str, Any], wanted: set[str] | None = None
+                   ) -> dict[str, tuple[str, str]]:
     """The labels of a set read but not valid: from the file's data as typed."""
-    return _labels(kit, data, data, data)
+    return _labels(kit, data, data, data, wanted)
 
 
-def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any],
-            context: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any], context: dict[str, Any],
+            wanted: set[str] | None) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     _kernel(kernel, out)
     for name, spec in kit.fields.items():
-        _walk(spec, values.get(name), name, "", context, out)
+        _walk(spec, values.get(name), name, "", context, out, wanted)
     for name, calcul in kit.calculs.items():
         out[name] = (calcul.label, calcul.type or "calcul")
     return out
+
+
+def _counted(field: str) -> str:
+    """A problem's path counts list items from 0, as the code does; labels count from 1."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", field)
+
+
+def placed(found: list[Problem], label: str) -> set[str]:
+    """The field paths (counted as labels count) of the problems of file LABEL."""
+    return {_counted(p.field) for p in found if p.path == label and p.field}
 
 
 def name_places(found: list[Problem], label: str, known: dict[str, tuple[str, str]]) -> None:
     """Give each problem of file LABEL the French label of its field, when it has one."""
     for problem in found:
         if problem.path == label and problem.field and problem.label is None:
-            # a problem's path counts list items from 0, as the code does; labels from 1
-            counted = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", problem.field)
-            named = known.get(counted)
+            named = known.get(_counted(problem.field))
             if named is not None and named[0] != problem.field:
                 problem.label = named[0]
 

@@ -82,9 +82,9 @@ def _read(path: Path, label: str, root: Path) -> VariableSet:
     values = check_fields(own, kit.fields, (), found)
     problems += [_problem(label, lines, loc, message) for loc, message in found]
     if problems or kernel is None:
-        from .labels import labels_of_data, name_places
+        from .labels import labels_of_data, name_places, placed
 
-        name_places(problems, label, labels_of_data(kit, data))
+        name_places(problems, label, labels_of_data(kit, data, placed(problems, label)))
         problems.sort(key=lambda p: p.line or 0)
         raise InvalidVariables(label, problems)
     return VariableSet(kit, kernel, values, data, label, lines)
