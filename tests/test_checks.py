@@ -56,7 +56,8 @@ def test_check_passes_on_every_shipped_set(dossier: str, version: str) -> None:
 def test_check_exits_0_with_warnings_and_prints_them_in_french(project: Path) -> None:
     result = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert result.returncode == 0
-    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[2] (visa n° 3): la loi "
+    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[2] "
+            "(visa n° 3): la loi "
             "de finances visée est celle de 2021, l’avenant finance 2023") in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "0 erreur(s), 1 avertissement(s)"
 
@@ -66,7 +67,8 @@ def test_check_exits_1_on_an_error_and_prints_every_problem(project: Path) -> No
     result = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert result.returncode == 1
     assert ("erreur : variables/bataillon-prevention-dijon/2023.yaml:65: "
-            "effectifs.mediateurs.total (total des médiateurs saisi): le total saisi (12)") in result.stdout
+            "effectifs.mediateurs.total (total des médiateurs saisi): le total saisi (12)"
+            ) in result.stdout
     assert "avertissement : " in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "1 erreur(s), 1 avertissement(s)"
 

@@ -230,7 +230,8 @@ def test_an_unbalanced_budget_fails_check_at_the_produits_line(tmp_path: Path) -
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 1
     line = _line_of(path, "  produits:")
-    assert (f"erreur : variables/{DOSSIER}/2025.yaml:{line}: budget.produits (produits du budget prévisionnel): le budget "
+    assert (f"erreur : variables/{DOSSIER}/2025.yaml:{line}: budget.produits (produits du "
+            "budget prévisionnel): le budget "
             "prévisionnel n’est pas équilibré : les charges totalisent 122 100 € et les "
             "produits 122 000 € (écart de 100 €).") in _plain(result.stdout)
     built = run_cli("--root", str(root), "build", DOSSIER, "2025")
@@ -246,7 +247,8 @@ def test_a_schedule_that_does_not_add_up_fails_check_at_the_versements_line(
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 1
     line = _line_of(path, "versements:")
-    assert (f"erreur : variables/{DOSSIER}/2025.yaml:{line}: versements (échéancier des versements): les versements "
+    assert (f"erreur : variables/{DOSSIER}/2025.yaml:{line}: versements (échéancier des "
+            "versements): les versements "
             "totalisent 48 250 € alors que la subvention est de 48 500 €") in _plain(result.stdout)
 
 
@@ -256,7 +258,8 @@ def test_a_payment_outside_the_year_is_a_warning_at_its_date(tmp_path: Path) -> 
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 0, result.stdout
     line = _line_of(path, "    date: 2026-01-15")
-    assert (f"avertissement : variables/{DOSSIER}/2025.yaml:{line}: versements[1].date (date prévisionnelle (2e versement, solde)): le "
+    assert (f"avertissement : variables/{DOSSIER}/2025.yaml:{line}: versements[1].date "
+            "(date prévisionnelle (2e versement, solde)): le "
             "versement du 15 janvier 2026 tombe hors de l’année 2025") in _plain(result.stdout)
 
 
@@ -266,7 +269,8 @@ def test_the_state_line_of_the_budget_must_be_the_subsidy(tmp_path: Path) -> Non
           ("    montant: 24250\n    date: 2025-09-30", "    montant: 23750\n    date: 2025-09-30"))
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 1
-    assert ("budget.produits (produits du budget prévisionnel): la ligne « etat: true » des produits du budget vaut 48 500 €, elle "
+    assert ("budget.produits (produits du budget prévisionnel): la ligne « etat: true » des "
+            "produits du budget vaut 48 500 €, elle "
             "doit reprendre le montant de la subvention (48 000 €).") in _plain(result.stdout)
 
 
@@ -383,8 +387,10 @@ def test_new_drafts_2026_from_2025_and_check_guides_the_drafter(tmp_path: Path) 
     assert "kit: cpo-annuel" in drafted
     assert (root / "output" / DOSSIER / "2026" / "avenant-2-2026.docx").is_file()
     review = _plain(result.stdout)
-    assert "subvention (montant de la subvention): montant de la subvention inchangé depuis l’avenant n° 1-2025" in review
-    assert "versements[0].date (date prévisionnelle (1er versement, avance)): le versement du 31 mars 2025 tombe hors de l’année 2026" in review
+    assert ("subvention (montant de la subvention): montant de la subvention inchangé depuis "
+            "l’avenant n° 1-2025") in review
+    assert ("versements[0].date (date prévisionnelle (1er versement, avance)): le versement du "
+            "31 mars 2025 tombe hors de l’année 2026") in review
 
 
 def test_build_all_builds_both_years_of_the_cpo_dossier(tmp_path: Path) -> None:

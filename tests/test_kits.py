@@ -82,7 +82,8 @@ def test_new_modele_starts_a_dossier_that_check_then_guides(project: Path) -> No
     assert set(load_kit(ROOT, KIT).fields) <= set(data)
     checked = run_cli("--root", str(project), "check", "nouveau", "2026")
     assert checked.returncode == 1
-    assert re.search(r"erreur : variables/nouveau/2026\.yaml:\d+: communes\.identifiant \(commune de Dijon\): la "
+    assert re.search(r"erreur : variables/nouveau/2026\.yaml:\d+: communes\.identifiant "
+                     r"\(commune de Dijon\): la "
                      "commune de Dijon s’engage", checked.stdout), checked.stdout
     again = run_cli("--root", str(project), "new", "--modele", KIT, "nouveau", "2026")
     assert again.returncode == 1 and "existe déjà" in again.stderr
@@ -246,3 +247,32 @@ def test_a_template_that_does_not_parse_gives_its_error_and_no_unused_field_warn
     assert result.returncode == 1
     assert "n’est utilisé ni par le modèle" not in result.stdout, result.stdout
     assert result.stdout.count(f"templates/{KIT}/modele.docx") == 1, result.stdout
+
+
+# What is kept between runs (compiled parts, read files) never hides a change
+
+
+def test_a_kit_file_changed_between_two_runs_is_read_afresh(project: Path) -> None:
+    assert run_cli("--root", str(project), "build", DOSSIER, "2023").returncode == 0
+    path = project / "templates" / KIT / "kit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "libelle: montant de l’État", "libelle: somme versée par l’État", 1), encoding="utf-8")
+    described = run_cli("--root", str(project), "modele", KIT)
+    assert "somme versée par l’État" in described.stdout, described.stdout
+    path.write_text(path.read_text(encoding="utf-8") + "\ninconnu: 1\n", encoding="utf-8")
+    for _ in range(2):  # a refused file is refused every time, never served from a cache
+        refused = run_cli("--root", str(project), "build", DOSSIER, "2023", "--force")
+        assert refused.returncode == 1 and "inconnu: clé inconnue" in refused.stderr, \
+            refused.stderr
+
+
+def test_a_template_changed_between_two_runs_is_checked_and_compiled_afresh(
+        project: Path) -> None:
+    assert run_cli("--root", str(project), "build", DOSSIER, "2023").returncode == 0
+    _edit_template(project, "Le tribunal administratif", "{{ 1/0 }} Le tribunal administratif")
+    broken = run_cli("--root", str(project), "build", DOSSIER, "2023")
+    assert broken.returncode == 1 and "division par zéro" in broken.stderr, broken.stderr
+    (project / "templates" / KIT / "modele.docx").write_bytes(b"PK\x03\x04 tronque")
+    unreadable = run_cli("--root", str(project), "build", DOSSIER, "2023")
+    assert unreadable.returncode == 1 and "modèle illisible" in unreadable.stderr, \
+        unreadable.stderr

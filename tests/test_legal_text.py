@@ -135,7 +135,8 @@ def test_a_commune_that_is_not_a_party_is_reported_at_its_line(project: Path) ->
                 if t.startswith("  orvande:"))
     result = run_cli("--root", str(project), "check", FICTIF, "2025")
     assert result.returncode == 1
-    label = f"variables/{FICTIF}/2025.yaml:{line}: communes.orvande (commune d’Orvande): la commune d’Orvande"
+    label = (f"variables/{FICTIF}/2025.yaml:{line}: communes.orvande (commune d’Orvande): la "
+             "commune d’Orvande")
     assert f"erreur : {label} s’engage (article 7) sans être partie à l’avenant" in result.stdout
     assert f"erreur : {label} s’engage sans siéger au comité de pilotage" in result.stdout
 

@@ -17,8 +17,8 @@ import docx
 import pytest
 
 from generator.document.render import render
-from generator.kits.template_check import template_errors
 from generator.errors import TemplateError
+from generator.kits.template_check import template_errors
 
 from .conftest import DOSSIER, ROOT
 from .limits import run_measured

@@ -7,9 +7,6 @@ Every output records what made it: core and custom properties in the DOCX, and
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +144,10 @@ def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]
 
 
 def _pdf_bytes(docx: bytes, name: str) -> bytes:
+    import shutil
+    import subprocess
+    import tempfile
+
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise AvenantError("LibreOffice est introuvable (commande soffice) : impossible de "

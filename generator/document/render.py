@@ -23,7 +23,6 @@ from docx.oxml.ns import qn
 from ..errors import CompareError, FormatError, TemplateError
 from ..variables.tags import TAG_MARKERS
 from .sandbox import Refused, Timeout, environment, limits
-from .template_errors import lined, located_error
 
 _CACHE_SIZE = 64  # distinct template parts kept patched (a few per template)
 MAX_TEMPLATE_BYTES = 64 * 1024 * 1024  # a template file, compressed
@@ -64,6 +63,8 @@ def _template_class() -> Any:
             try:
                 rendered: str = super().render_xml_part(src_xml, part, context, jinja_env)
             except Exception as exc:  # tagged with its source, re-raised as it came
+                from .template_errors import lined
+
                 exc.avenant_source = lined(src_xml)  # type: ignore[attr-defined]
                 exc.avenant_part = str(getattr(part, "partname", ""))  # type: ignore
                 raise
@@ -236,9 +237,13 @@ def render(template: Path, context: dict[str, Any], *, label: str | None = None,
             raise
         raise TemplateError(exc.message, path=label, value=exc.value) from None
     except FormatError as exc:  # a filter could not write a value: say which tag asked
+        from .template_errors import located_error
+
         raise FormatError(located_error(exc, label).message, path=label,
                           value=exc.value) from None
     except (JinjaError, *_FAULTS) as exc:
+        from .template_errors import located_error
+
         raise located_error(exc, label) from None
     left = leftover_tags(doc)
     if left:
@@ -260,4 +265,6 @@ def template_sources(template: Path, label: str) -> list[tuple[str, str]]:
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
                 parts.append((str(part.partname), tpl.patch_xml(tpl.get_part_xml(part))))
+    from .template_errors import lined
+
     return [(name, lined(xml)) for name, xml in parts]

@@ -8,7 +8,6 @@ neighbouring lines.
 
 from __future__ import annotations
 
-import difflib
 import re
 from types import TracebackType
 from typing import Any
@@ -148,6 +147,8 @@ def french_message(exc: BaseException) -> tuple[str, str]:
 
 
 def _suggestion(found: re.Match[str]) -> str:
+    import difflib
+
     from ..text.french import FILTERS
 
     if "filter" not in found.re.pattern or not found.groups():

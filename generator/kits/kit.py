@@ -16,7 +16,6 @@ from typing import Any
 
 from ..errors import TemplateError
 from ..variables.nodes import Loc, _dotted, _line_of
-from ..variables.reader import read_tree
 
 CALCUL_TYPES = ("texte", "entier", "montant", "date", "booleen")
 TYPES = ("texte", "entier", "montant", "date", "booleen", "choix", "liste", "table", "section")
@@ -253,8 +252,9 @@ def _checks(reader: _Reader, data: Any) -> tuple[Check, ...]:
 
 def _read(path: Path, label: str) -> Kit:
     from ..kernel import KERNEL_KEYS
+    from .parsed import read_tree_cached
 
-    data, lines = read_tree(path, label)
+    data, lines = read_tree_cached(path, label)
     reader = _Reader(label, lines)
     reader.mapping(data, (), _KIT_KEYS)
     name = reader.text(data.get("kit"), ("kit",))

@@ -16,7 +16,6 @@ from ..errors import InvalidVariables, Problem
 from ..kernel.model import KERNEL_KEYS, Kernel
 from ..kernel.validate import validate_kernel
 from ..variables.nodes import Loc, _dotted, _line_of
-from ..variables.reader import read_tree
 from ..variables.tags import _refuse_template_syntax
 from .kit import Kit, KitError, list_kits, load_kit
 from .values import check_fields
@@ -73,7 +72,9 @@ def _kit_of(data: dict[str, Any], root: Path, label: str, lines: dict[Loc, int])
 
 
 def _read(path: Path, label: str, root: Path) -> VariableSet:
-    data, lines = read_tree(path, label)
+    from .parsed import read_tree_cached
+
+    data, lines = read_tree_cached(path, label)
     problems: list[Problem] = []
     _refuse_template_syntax(data, (), lines, label, problems)
     kit = _kit_of(data, root, label, lines)

@@ -70,7 +70,16 @@ def _read_bytes(path: Path, label: str) -> bytes:
 def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dict[Loc, int]]:
     """Read a YAML variable set as plain data, with the line of every field."""
     label = label or str(path)
-    raw = _read_bytes(path, label)
+    return tree_of(_read_bytes(path, label), label)
+
+
+def read_bytes(path: Path, label: str) -> bytes:
+    """A set's bytes, read as :func:`read_tree` reads them (a regular file, size capped)."""
+    return _read_bytes(path, label)
+
+
+def tree_of(raw: bytes, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:
+    """:func:`read_tree` of bytes already read (LABEL names the file in errors)."""
     # The careful road (ruamel.yaml, ~0.1 s to import) is imported only when a file needs it.
     try:
         text = raw.decode("utf-8")
