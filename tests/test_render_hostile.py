@@ -111,7 +111,7 @@ def test_an_unclosed_block_is_placed_at_its_opening_tag_not_at_the_end(project: 
 
 def test_an_endless_loop_is_stopped_by_the_time_limit(project: Path) -> None:
     with_tag(project / SHIPPED, "{% for i in range(10000) %}{% for j in range(10000) %}"
-             "{% endfor %}{% endfor %}")
+             "{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}")
     result = _build(project, DOSSIER, "2023", timeout=90)
     assert result.returncode == 1, result.output
     assert f"{SHIPPED}: rendu trop long (plus de 15 s)" in result.output, result.output
