@@ -1,0 +1,177 @@
+"""What the page's buttons do, on top of the library: the dossiers overview, building,
+comparing two versions, drafting the next avenant, starting a dossier.
+
+Every function returns data; only the routes turn it into HTML. Files are written through
+:mod:`generator.files` (the one writer), into ``variables/`` and ``output/`` only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..checks import ERREUR, check
+from ..errors import AvenantError, UsageError, VariablesError
+from ..files import write_all, write_atomic
+from ..loader import read_tree
+from ..paths import Project, check_name, version_key
+
+
+@dataclass
+class VersionSummary:
+    """One version of a dossier as the overview shows it."""
+
+    version: str
+    statut: str
+    built: str | None
+    errors: int
+    warnings: int
+    unreadable: str | None = None
+
+
+def _statut(data: dict) -> str:
+    avenant = data.get("avenant") if isinstance(data, dict) else None
+    if isinstance(avenant, dict):
+        if avenant.get("statut") in ("projet", "final"):
+            return str(avenant["statut"])
+        return "final" if avenant.get("date_signature") else "projet"
+    return "projet"
+
+
+def _last_build(project: Project, dossier: str, version: str) -> str | None:
+    manifest = project.output_dir(dossier, version) / "manifest.json"
+    try:
+        stamp = manifest.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp).strftime("%d/%m/%Y %H:%M")
+
+
+def overview(project: Project) -> dict[str, list[VersionSummary]]:
+    """Every dossier and its versions: status, last build, errors and warnings."""
+    out: dict[str, list[VersionSummary]] = {}
+    for dossier in project.dossiers():
+        rows = []
+        for version in project.versions(dossier):
+            path = project.variable_file(dossier, version)
+            try:
+                data, _ = read_tree(path, project.relative(path))
+                found = check(dossier, version, root=project.root)
+            except AvenantError as exc:
+                rows.append(VersionSummary(version, "?", _last_build(project, dossier, version),
+                                           1, 0, str(exc)))
+                continue
+            errors = sum(1 for p in found if p.severity == ERREUR)
+            rows.append(VersionSummary(version, _statut(data),
+                                       _last_build(project, dossier, version),
+                                       errors, len(found) - errors))
+        out[dossier] = rows
+    return out
+
+
+def output_file(project: Project, dossier: str, version: str, name: str) -> Path:
+    """A file of output/DOSSIER/VERSION/ to download (plain names only)."""
+    check_name(name, "nom de fichier")
+    path = project.output_dir(dossier, version) / name
+    if not path.is_file():
+        raise UsageError(f"fichier introuvable : {project.relative(path)}")
+    return path
+
+
+def build_version(project: Project, dossier: str, version: str, *, pdf: bool) -> list[str]:
+    """Build the saved set (an older different output is kept beside, as with --force);
+    return the names of the files written in output/DOSSIER/VERSION/."""
+    from ..build import build
+
+    result = build(dossier, version, root=project.root, force=True, pdf=pdf)
+    names = [result.docx.name] + ([result.pdf.name] if result.pdf else []) + [
+        result.manifest.name]
+    return names
+
+
+def manifest(project: Project, dossier: str, version: str) -> dict | None:
+    """The manifest of the last build, if any."""
+    path = project.output_dir(dossier, version) / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass
+class Compared:
+    """A comparison of two versions: the HTML report and the redline's name."""
+
+    html: str
+    redline: str
+    html_name: str
+    old: str
+    new: str
+    changes: int
+
+
+def compare_versions(project: Project, dossier: str, one: str, other: str) -> Compared:
+    """Compare two versions of a dossier (older → newer), as ``avenant diff`` does; the
+    redline and the report are written in output/DOSSIER/NEWER/."""
+    from ..compare import compare, report_html
+    from ..diffing import _docx_for, _revision_date, explainer, value_changes
+
+    check_name(dossier, "nom de dossier")
+    if one == other:
+        raise UsageError("choisissez une autre version à comparer")
+    old_version, new_version = sorted((one, other), key=version_key)
+    target = (project.output_dir(dossier, new_version) /
+              f"comparaison-{old_version}-{new_version}.docx")
+    with tempfile.TemporaryDirectory(prefix="avenant-web-") as tmp:
+        workdir = Path(tmp)
+        old, old_vars = _docx_for(project, dossier, old_version, workdir)
+        new, new_vars = _docx_for(project, dossier, new_version, workdir)
+        changes = value_changes(old_vars, new_vars)
+        redline = workdir / "comparaison.docx"
+        comparison = compare(old, new, redline, date=_revision_date(new),
+                             explain=explainer(changes) if changes else None)
+        comparison = dataclasses.replace(
+            comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
+            new=Path(project.relative(new)))
+        html = report_html(comparison, value_changes=[(c.label, c.old, c.new) for c in changes],
+                           title=f"{dossier} : {old_version} → {new_version}")
+        write_all({target: redline.read_bytes(),
+                   target.with_suffix(".html"): html.encode("utf-8")},
+                  force=True, label=project.relative)
+    return Compared(html, target.name, target.with_suffix(".html").name, old_version,
+                    new_version, len(comparison.changes))
+
+
+def new_version(project: Project, dossier: str, version: str) -> str:
+    """Draft the next avenant of a dossier (``avenant new``); return the new version."""
+    from ..drafting import new
+
+    new(dossier, version, root=project.root)
+    return version
+
+
+def kits(project: Project) -> list[str]:
+    """What a new dossier can start from."""
+    return [d for d in project.dossiers() if project.versions(d)]
+
+
+def new_dossier(project: Project, name: str, kit: str, version: str) -> None:
+    """Start variables/NAME/VERSION.yaml from a kit's example (never over an existing one).
+
+    Until the kit engine lands, the example is the latest set of the dossier named ``kit``.
+    """
+    check_name(name, "nom de dossier")
+    check_name(version, "version")
+    if kit not in kits(project):
+        raise UsageError(f"modèle inconnu : « {kit} »")
+    if (project.variables / name).exists():
+        raise VariablesError("ce dossier existe déjà : rien n’a été modifié",
+                             path=project.relative(project.variables / name))
+    source = project.variable_file(kit, project.versions(kit)[-1])
+    target = project.variable_file(name, version, must_exist=False)
+    write_atomic(target, source.read_bytes(), label=project.relative(target))
