@@ -202,8 +202,8 @@ def new_element(kind: Field, siblings: list[Any]) -> Any:
     """A new element for a list or table: a copy of the last one, or an empty value."""
     if siblings:
         last = siblings[-1]
-        return copy.deepcopy(last) if isinstance(last, dict | list) else (
-            "" if kind.type == "texte" else last)
+        # A copy, never the same object: the YAML writer would make it an alias (&id001).
+        return "" if kind.type == "texte" else copy.deepcopy(last)
     if kind.type == "section":
         return {k: new_element(f, []) for k, f in kind.fields.items() if f.required}
     if kind.type in ("liste", "table"):
