@@ -19,12 +19,11 @@ from docx.oxml.ns import qn
 
 from . import __version__
 from .checks import errors, problems
-from .context import build_context
 from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
 from .files import sha256, write_all, write_atomic
 from .french import numero
-from .loader import load
-from .model import VariableSet
+from .kernel.draft import mark_projet, projet_problems
+from .kits.sets import VariableSet, load
 from .package import set_core_properties, to_bytes
 from .paths import Project
 from .render import render
@@ -59,11 +58,11 @@ def load_set(project: Project, dossier: str, version: str) -> LoadedSet:
     """Load a variable set and refuse it if any check finds an error."""
     path = project.variable_file(dossier, version)
     label = project.relative(path)
-    variables, lines = load(path, label)
-    found = problems(variables, label, lines, project=project, dossier=dossier, version=version)
+    variables = load(path, label, root=project.root)
+    found = problems(variables, project=project, dossier=dossier, version=version)
     if errors(found):
         raise InvalidVariables(label, errors(found))
-    return LoadedSet(project, dossier, version, path, label, variables, lines,
+    return LoadedSet(project, dossier, version, path, label, variables, variables.lines,
                      [p for p in found if p.severity != "erreur"])
 
 
@@ -101,6 +100,7 @@ def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
         caption = table._tbl.tblPr.find(qn("w:tblCaption"))
         if caption is not None and caption.get(qn("w:val")) == "Signatures":
             table_text = " ".join("".join(t.text or "" for t in table._tbl.iter(qn("w:t"))).split())
+    found += projet_problems(doc, context["avenant"]["projet"])
     for block in context["signatures"]:
         if " ".join(block["nom"].split()) not in table_text:
             found.append(f"pas de bloc de signature pour {block['nom']}")
@@ -110,10 +110,12 @@ def release_problems(doc: Any, context: dict[str, Any]) -> list[str]:
 def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]]:
     """Render a loaded set: the DOCX bytes, the context used, and the input hashes."""
     project, variables = loaded.project, loaded.variables
-    template = project.template_file(variables.modele)
+    template = variables.kit.template
     template_label = project.relative(template)
-    context = build_context(variables)
+    context = variables.context()
     doc = render(template, context, label=template_label)
+    if context["avenant"]["projet"]:
+        mark_projet(doc)
     unfit = release_problems(doc, context)
     if unfit:
         raise TemplateError("document non conforme : " + " ; ".join(unfit), path=template_label)
@@ -122,10 +124,10 @@ def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]
         template_label: sha256(template.read_bytes()),
     }
     av = variables.avenant
-    title = f"Avenant {numero(av.numero)} à la convention {variables.convention.objet}"
+    title = f"Avenant {numero(av.numero)} à la convention {variables.convention.intitule}"
     set_core_properties(
         doc, title=title,
-        subject=f"{variables.convention.territoire} : année {av.annee}",
+        subject=f"{variables.kit.title} : année {av.annee}",
         author=context["signatures"][0]["titre"] if context["signatures"] else "",
         keywords=f"avenant; {loaded.dossier}; {loaded.version}",
         when=_properties_date(variables))

@@ -26,8 +26,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from .checks import DRAFT_MARKER, check
 from .errors import AvenantError, Problem, UsageError, VariablesError
 from .files import write_atomic
-from .loader import load
-from .model import VariableSet
+from .kits.sets import VariableSet, load
 from .paths import Project, check_name, version_key
 
 __all__ = ["Drafted", "new", "next_year"]
@@ -117,6 +116,10 @@ def draft_text(source_text: str, source: VariableSet, earlier: list[VariableSet]
     periode["fin"] = next_year(latest.avenant.periode.fin)
     if avenant.get("date_signature") is not None:
         avenant["date_signature"] = None
+    if "statut" in avenant:
+        avenant["statut"] = "projet"
+    else:
+        avenant.insert(list(avenant).index("periode") + 1, "statut", "projet")
     new_numero = f"{avenant['rang']}-{avenant['annee']}"
     _numero_in_comments(tree, old.numero, new_numero)
 
@@ -136,7 +139,11 @@ def draft_text(source_text: str, source: VariableSet, earlier: list[VariableSet]
     yaml.dump(tree, out)
     marker = (f"# {DRAFT_MARKER} à partir de {source_version} : à relire "
               f"(avenant n° {new_numero}) ; retirez cette ligne une fois relu.\n")
-    return marker + out.getvalue()
+    body = out.getvalue()
+    if body.startswith("# yaml-language-server:"):
+        schema, body = body.split("\n", 1)
+        return f"{schema}\n{marker}{body}"
+    return marker + body
 
 
 def new(dossier: str, version: str, *, root: Path | str = ".",
@@ -171,7 +178,7 @@ def new(dossier: str, version: str, *, root: Path | str = ".",
     loaded: dict[str, VariableSet] = {}
     for earlier in earlier_versions:
         path = project.variable_file(dossier, earlier)
-        loaded[earlier], _ = load(path, project.relative(path))
+        loaded[earlier] = load(path, project.relative(path), root=project.root)
     source_path = project.variable_file(dossier, source_version)
     text = draft_text(source_path.read_text(encoding="utf-8"), loaded[source_version],
                       list(loaded.values()), source_version)

@@ -43,8 +43,8 @@ def test_every_list_item_of_the_reference_is_a_numbered_list_paragraph(built_202
 
 def test_the_title_block_uses_the_title_style(built_2023: Path) -> None:
     _, paragraphs = body_paragraphs(built_2023)
-    titles = [" ".join(words(t)) for style, t in paragraphs if style == "Title"]
-    assert titles == [" ".join(words(t)) for kind, t in REF.lines if kind == "title"]
+    titles = [w for style, t in paragraphs if style == "Title" for w in words(t)]
+    assert titles == [w for kind, t in REF.lines if kind == "title" for w in words(t)]
 
 
 def test_each_signatory_has_a_column_with_title_then_name(built_2023: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from generator.build import build
 from generator.errors import AvenantError, InvalidVariables, VariablesError
-from generator.loader import load
+from generator.kits.sets import load
 
 from .conftest import ROOT, run_cli
 
@@ -83,7 +83,7 @@ def test_build_refuses_a_broken_set_and_writes_nothing(tmp_path: Path, name: str
 def test_an_alias_bomb_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(VariablesError, match="bombe d’alias"):
-        load(BAD / "bombe-alias.yaml", "bombe.yaml")
+        load(BAD / "bombe-alias.yaml", "bombe.yaml", root=ROOT)
     assert time.monotonic() - started < 1
 
 
@@ -98,7 +98,7 @@ def test_it_reports_every_schema_error_of_a_file_at_once(tmp_path: Path) -> None
     path = tmp_path / "2025.yaml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(InvalidVariables) as caught:
-        load(path, "variables/x/2025.yaml")
+        load(path, "variables/x/2025.yaml", root=ROOT)
     fields = [p.field for p in caught.value.problems]
     assert sorted(fields) == sorted([
         "avenant.lieu_signature", "effectifs.mediateurs.saint-aubert",
@@ -123,7 +123,7 @@ def test_it_refuses_what_a_variable_set_never_holds(tmp_path: Path, text: str,
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(VariablesError) as caught:
-        load(path, "x.yaml")
+        load(path, "x.yaml", root=ROOT)
     assert message in str(caught.value)
     assert str(caught.value).startswith("x.yaml:")
 
@@ -134,7 +134,7 @@ def test_an_identifier_key_in_capitals_is_named_as_an_invalid_key(tmp_path: Path
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidVariables) as caught:
-        load(path, "x.yaml")
+        load(path, "x.yaml", root=ROOT)
     (problem,) = caught.value.problems
     assert problem.field == "effectifs.mediateurs.Brémonville"
     assert problem.message.startswith("clé invalide : identifiant attendu")
