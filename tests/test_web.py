@@ -260,10 +260,10 @@ def test_new_avenant_drafts_the_next_version_and_opens_it(client: TestClient,
 
 def test_new_dossier_starts_from_a_kit(client: TestClient, project: Path) -> None:
     response = client.post("/nouveau-dossier", data={"nom": "nouveau-dossier", "version": "2026",
-                                                     "kit": DOSSIER})
+                                                     "kit": "bataillon-prevention"})
     assert response.headers["HX-Redirect"] == "/d/nouveau-dossier/2026"
     assert (project / "variables" / "nouveau-dossier" / "2026.yaml").is_file()
-    refused = client.post("/nouveau-dossier", data={"nom": "../x", "version": "1", "kit": DOSSIER})
+    refused = client.post("/nouveau-dossier", data={"nom": "../x", "version": "1", "kit": "bataillon-prevention"})
     assert "invalide" in refused.text
 
 

@@ -38,8 +38,7 @@ def _statut(data: dict) -> str:
     if isinstance(avenant, dict):
         if avenant.get("statut") in ("projet", "final"):
             return str(avenant["statut"])
-        return "final" if avenant.get("date_signature") else "projet"
-    return "projet"
+    return "final"  # the kernel's default
 
 
 def _last_build(project: Project, dossier: str, version: str) -> str | None:
@@ -156,22 +155,40 @@ def new_version(project: Project, dossier: str, version: str) -> str:
 
 
 def kits(project: Project) -> list[str]:
-    """What a new dossier can start from."""
-    return [d for d in project.dossiers() if project.versions(d)]
+    """The kits a new dossier can start from."""
+    from ..kits.kit import list_kits
+
+    return list_kits(project.root)
+
+
+def _example(project: Project, kit: str) -> Path:
+    """The latest set of a dossier made with KIT: what a new dossier of that kit starts from."""
+    for dossier in project.dossiers():
+        versions = project.versions(dossier)
+        if not versions:
+            continue
+        path = project.variable_file(dossier, versions[-1])
+        try:
+            data, _ = read_tree(path, project.relative(path))
+        except AvenantError:
+            continue
+        if isinstance(data, dict) and data.get("kit") == kit:
+            return path
+    raise UsageError(f"aucun dossier n’utilise encore le kit « {kit} » : rien à reprendre")
 
 
 def new_dossier(project: Project, name: str, kit: str, version: str) -> None:
-    """Start variables/NAME/VERSION.yaml from a kit's example (never over an existing one).
+    """Start variables/NAME/VERSION.yaml for KIT (never over an existing dossier).
 
-    Until the kit engine lands, the example is the latest set of the dossier named ``kit``.
+    The new set is a copy of the latest set made with the kit, for the drafter to rewrite.
     """
     check_name(name, "nom de dossier")
     check_name(version, "version")
     if kit not in kits(project):
-        raise UsageError(f"modèle inconnu : « {kit} »")
+        raise UsageError(f"kit inconnu : « {kit} » (kits : {', '.join(kits(project))})")
     if (project.variables / name).exists():
         raise VariablesError("ce dossier existe déjà : rien n’a été modifié",
                              path=project.relative(project.variables / name))
-    source = project.variable_file(kit, project.versions(kit)[-1])
+    source = _example(project, kit)
     target = project.variable_file(name, version, must_exist=False)
     write_atomic(target, source.read_bytes(), label=project.relative(target))

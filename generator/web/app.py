@@ -114,7 +114,7 @@ class Server:
         form = await request.form(max_fields=50_000, max_files=0)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         text = unpack(fields.get("brouillon", ""))
-        kind = describe(editing.tree(text) or {})
+        kind = describe(editing.tree(text) or {}, self.project.root)
         values = {k: v for k, v in fields.items() if k not in RESERVED}
         return fields, editing.apply(text, kind, values), kind
 
@@ -133,7 +133,7 @@ class Server:
         """What the version page and its editor fragment need."""
         data = editing.tree(text) or {}
         checked = editing.check_text(self.project, dossier, version, text)
-        return dict(dossier=dossier, version=version, form=describe(data), data=data,
+        return dict(dossier=dossier, version=version, form=describe(data, self.project.root), data=data,
                     brouillon=pack(text), origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
 
@@ -243,7 +243,7 @@ class Server:
         """The French rendering of the amount being typed (the one query value)."""
         sent = next(iter(request.query_params.values()), "")
         value = to_value(Field("montant", "montant", ""), sent, None)
-        words = amount_words(value) if isinstance(value, int) else ""
+        words = amount_words(value) if isinstance(value, int | float) else ""
         return HTMLResponse(words or "montant invalide (euros, nombre entier positif)")
 
     async def error(self, request: Request, exc: Exception) -> Response:

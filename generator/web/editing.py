@@ -21,8 +21,9 @@ from ..checks import ERREUR, problems
 from ..drafting import _yaml
 from ..errors import AvenantError, InvalidVariables, Problem, VariablesError
 from ..files import write_atomic
-from ..loader import _load
-from ..model import VariableSet
+from ..kits.sets import VariableSet
+from ..kits.sets import _read as read_set
+from ..kits.template_check import check_template
 from ..paths import Project
 from .form import Field, Loc, display, field_at, new_element, parse_path, to_value
 
@@ -178,14 +179,16 @@ def check_text(project: Project, dossier: str, version: str, text: str) -> Check
         draft = Path(tmp) / path.name
         draft.write_text(text, encoding="utf-8")
         try:
-            variables, lines = _load(draft, label)
+            # Not the cached loader: every draft is a new temporary file.
+            variables = read_set(draft, label, project.root)
         except InvalidVariables as exc:
             return Checked(exc.problems, None)
         except AvenantError as exc:
-            return Checked([Problem(exc.message, path=label, line=exc.line, field=exc.field)],
-                           None)
-    found = problems(variables, label, lines, project=project, dossier=dossier, version=version)
-    found.sort(key=lambda p: (p.line or 0, p.severity != ERREUR))
+            return Checked([Problem(exc.message, path=exc.path or label, line=exc.line,
+                                    field=exc.field)], None)
+    found = problems(variables, project=project, dossier=dossier, version=version)
+    found += check_template(variables.kit)
+    found.sort(key=lambda p: (p.path != label, p.line or 0, p.severity != ERREUR))
     return Checked(found, variables)
 
 

@@ -1,8 +1,8 @@
 """The form of a variable set: which fields, of which kind, with which French label and help.
 
-:func:`describe` is the one place that knows where the field descriptions come from; the rest
-of the page (widgets, parsing what the browser sends, adding elements) only reads
-:class:`Field` trees. Field paths are written as the checks write them (``visas[0]``,
+:func:`describe` builds it from the kernel (typed in Python) and the set's kit (its field
+descriptors); the rest of the page (widgets, parsing what the browser sends, adding elements)
+only reads the kit format's :class:`~generator.kits.kit.Field` trees. Field paths are written as the checks write them (``visas[0]``,
 ``communes.dijon.nom``), so an error's field names its input.
 """
 
@@ -13,114 +13,92 @@ import datetime as dt
 import re
 import types
 import typing
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from ..diffing import _AMOUNTS, _label
-from ..model import VariableSet
+from ..errors import AvenantError
+from ..kernel.model import Kernel
+from ..kits.kit import Field, load_kit
+from ..kits.labels import KERNEL_LABELS
 
 Loc = tuple[str | int, ...]
-KINDS = ("texte", "entier", "montant", "date", "booleen", "choix", "liste", "table", "section")
 
 
-@dataclass
-class Field:
-    """One field of the form, as the kit format describes it (see KIT-SPEC)."""
-
-    name: str
-    type: str
-    label: str
-    help: str = ""
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    element: Field | None = None
-    fields: dict[str, Field] = field(default_factory=dict)
-
-
-# Help shown under a field until the kit files carry their own `aide`.
-_HELP = {
+# Help and labels of the kernel's fields (the kit's own fields carry theirs in kit.yaml).
+_KERNEL_HELP = {
     "avenant.rang": "Le numéro de l’avenant est « rang-année » (1-2023).",
     "avenant.date_signature": "Vide : un blanc est laissé pour la date.",
-    "convention.territoire_court": "Avec son article : « ciblé sur … ».",
-    "financement.etat": "En euros, pour la période de l’avenant.",
+    "avenant.statut": "projet : « PROJET » sur chaque page, la publication est refusée.",
+    "convention.intitule": "L’intitulé exact de la convention signée, cité tel quel.",
     "visas": "Lois, décrets, circulaires, actes locaux ; la convention et les avenants "
              "précédents sont cités ensuite automatiquement.",
     "signataires": "Civilité : Monsieur ou Madame ; les titres s’accordent.",
+    "parties": "Dans l’ordre du texte ; une même personne peut signer pour plusieurs parties.",
 }
-_NAMES = {
-    "rang": "rang", "annee": "année", "periode": "période", "debut": "début", "fin": "fin",
-    "lieu_signature": "lieu de signature", "date_signature": "date de signature",
-    "objet": "objet", "territoire": "territoire", "territoire_court": "territoire (court)",
-    "avenants_precedents": "avenants précédents", "numero": "numéro", "visas": "visas",
-    "communes": "communes", "nom": "nom", "quartier": "quartier", "adjectif": "adjectif",
-    "engagement": "engagement", "dispositif_entre_guillemets": "dispositif entre guillemets",
-    "effectifs": "effectifs", "educateurs": "éducateurs", "mediateurs": "médiateurs",
-    "total": "total", "mediation": "médiation", "recrutement": "recrutement",
-    "repartition": "répartition", "scolaires": "scolaires", "jeunesse": "jeunesse",
-    "public_jeunesse": "public jeunesse", "partenaires": "partenaires", "missions": "missions",
-    "arrivees_educateurs": "arrivées des éducateurs", "financement": "financement",
-    "etat": "montant de l’État", "metropole": "métropole", "deliberation": "délibération",
-    "association": "association", "signataires": "signataires", "civilite": "civilité",
-    "prenom": "prénom", "parties": "parties", "id": "identifiant", "designation": "désignation",
-    "genre": "genre", "signataire": "signataire", "fonction": "fonction", "ressort": "ressort",
-    "ressort_parties": "ressort (liste des parties)", "ressort_comite": "ressort (comité)",
-    "comite_pilotage": "comité de pilotage", "partie": "partie", "modele": "modèle Word",
-    "convention": "convention", "avenant": "avenant",
+_KERNEL_NAMES = {
+    "avenant": "avenant", "periode": "période", "convention": "convention",
+    "avenants_precedents": "avenants précédents", "numero": "numéro",
+    "date_signature": "date de signature", "intitule": "intitulé", "visas": "visas",
+    "signataires": "signataires", "civilite": "civilité", "prenom": "prénom", "nom": "nom",
+    "parties": "parties", "id": "identifiant", "designation": "désignation", "genre": "genre",
+    "signataire": "signataire", "fonction": "fonction", "ressort": "ressort",
+    "ressort_parties": "ressort dans « Entre : »", "ressort_comite": "ressort au comité",
 }
 
 
 def _plain_kind(kind: Any) -> tuple[Any, bool]:
-    """The type without ``None`` (optional), and whether it was optional."""
+    """The type without ``None`` (optional) and ``Annotated``, and whether it was optional."""
+    optional = False
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(kind) if a is not type(None)]
-        return (args[0] if len(args) == 1 else kind), type(None) in typing.get_args(kind)
-    return kind, False
-
-
-def _from_type(name: str, path: str, kind: Any, required: bool) -> Field:
-    kind, optional = _plain_kind(kind)
+        optional = type(None) in typing.get_args(kind)
+        kind = args[0] if len(args) == 1 else kind
     while typing.get_origin(kind) is typing.Annotated:
         kind = typing.get_args(kind)[0]
-    label = _label(path) if _label(path) != path else _NAMES.get(name, name.replace("_", " "))
-    made = Field(name, "texte", label, _HELP.get(path, ""), required and not optional)
+    return kind, optional
+
+
+def _kernel_field(name: str, path: str, kind: Any, required: bool) -> Field:
+    """A kernel field (typed in generator/kernel/model.py) described as a kit field."""
+    kind, optional = _plain_kind(kind)
+    label = KERNEL_LABELS.get(path) or _KERNEL_NAMES.get(name, name.replace("_", " "))
+    common = {"name": name, "label": label, "help": _KERNEL_HELP.get(path, ""),
+              "required": required and not optional}
     origin = typing.get_origin(kind)
     if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
-        made.type = "section"
-        for item in msgspec.structs.fields(kind):
-            made.fields[item.encode_name] = _from_type(
-                item.encode_name, f"{path}.{item.encode_name}" if path else item.encode_name,
-                item.type, item.required)
-    elif origin is list:
-        made.type = "liste"
-        made.element = _from_type(name, f"{path}[]", typing.get_args(kind)[0], True)
-    elif origin is dict:
-        made.type = "table"
-        made.element = _from_type(name, f"{path}.*", typing.get_args(kind)[1], True)
-    elif origin is typing.Literal:
-        made.type, made.choices = "choix", tuple(str(c) for c in typing.get_args(kind))
-    elif kind is bool:
-        made.type = "booleen"
-    elif kind is int:
-        made.type = "montant" if path in _AMOUNTS else "entier"
-    elif kind is dt.date:
-        made.type = "date"
-    return made
+        fields = {f.encode_name: _kernel_field(f.encode_name, f"{path}.{f.encode_name}"
+                                               if path else f.encode_name, f.type, f.required)
+                  for f in msgspec.structs.fields(kind)}
+        return Field(type="section", fields=fields, **common)
+    if origin in (list, dict):
+        element = _kernel_field(name, f"{path}[]", typing.get_args(kind)[-1], True)
+        return Field(type="liste" if origin is list else "table", element=element, **common)
+    if origin is typing.Literal:
+        return Field(type="choix", choices=tuple(str(c) for c in typing.get_args(kind)), **common)
+    simple = {bool: "booleen", int: "entier", dt.date: "date"}.get(kind, "texte")
+    return Field(type=simple, **common)
 
 
-def describe(data: dict[str, Any]) -> Field:
-    """The form of a variable set: a section whose fields follow the set's own key order.
+def describe(data: dict[str, Any], root: Path) -> Field:
+    """The form of a variable set: the kernel's sections, then its kit's own fields.
 
-    Until the kit engine lands this reads the typed model (generator/model.py); the form
-    then comes from the kernel and the kit's field descriptors.
+    The set's own key order comes first; fields it lacks follow. An unknown or broken kit
+    leaves the kernel alone (the kit's problem is reported by the checks).
     """
-    root = _from_type("", "", VariableSet, True)
-    ordered = {k: root.fields[k] for k in data if k in root.fields}
-    ordered.update({k: f for k, f in root.fields.items() if k not in ordered})
-    root.fields = ordered
-    return root
+    fields = {f.encode_name: _kernel_field(f.encode_name, f.encode_name, f.type, f.required)
+              for f in msgspec.structs.fields(Kernel)}
+    name = data.get("kit") if isinstance(data, dict) else None
+    if isinstance(name, str):
+        try:
+            fields.update(load_kit(root, name).fields)
+        except AvenantError:
+            pass
+    ordered = {k: fields[k] for k in (data if isinstance(data, dict) else {}) if k in fields}
+    ordered.update({k: f for k, f in fields.items() if k not in ordered})
+    return Field(name="", type="section", label="", fields=ordered)
 
 
 _STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
@@ -176,7 +154,10 @@ def to_value(kind: Field, text: str, old: Any) -> Any:
             number = Decimal(_SPACES.sub("", text).replace(",", "."))
         except InvalidOperation:
             return text
-        return int(number) if number == number.to_integral_value() else text
+        if number == number.to_integral_value():
+            return int(number)
+        # Cents: the kit says whether it takes them; the check says so when it does not.
+        return float(number) if kind.type == "montant" else text
     if kind.type == "date":
         try:
             return dt.date.fromisoformat(text.strip())

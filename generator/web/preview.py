@@ -13,8 +13,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from ..context import build_context
-from ..model import VariableSet
+from ..kits.sets import VariableSet
 from ..paths import Project
 from ..render import render
 
@@ -78,8 +77,8 @@ def blocks(doc: Any) -> list[Block]:
 
 def render_blocks(project: Project, variables: VariableSet) -> list[Block]:
     """Render a typed set with its template, as blocks."""
-    template = project.template_file(variables.modele)
-    doc = render(template, build_context(variables), label=project.relative(template))
+    template = variables.kit.template
+    doc = render(template, variables.context(), label=project.relative(template))
     return blocks(doc)
 
 
