@@ -308,3 +308,14 @@ def test_serve_refuses_a_folder_without_variables(tmp_path: Path) -> None:
     result = run_cli("serve", "--root", str(tmp_path), "--port", "1")
     assert result.returncode == 1
     assert "pas de dossier variables/" in result.stderr
+
+
+def test_an_unreadable_set_opens_as_a_french_error_page(client: TestClient,
+                                                        project: Path) -> None:
+    path = project / "variables" / DOSSIER / "2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  annee: 2023", "  annee: [2023"),
+                    encoding="utf-8")
+    response = client.get(URL)
+    assert response.status_code == 400
+    assert "Impossible d’ouvrir cette page" in response.text
+    assert f"variables/{DOSSIER}/2023.yaml:" in response.text

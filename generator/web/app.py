@@ -109,14 +109,34 @@ class Server:
         self.project.variable_file(dossier, version)
         return dossier, version
 
-    async def draft(self, request: Request) -> tuple[dict[str, Any], str, Field]:
-        """The posted form, the draft with its values applied, and the form description."""
+    async def posted(self, request: Request) -> tuple[dict[str, str], str, Field, dict[str, str]]:
+        """The posted form: its fields, the draft text, the form description, the values."""
         form = await request.form(max_fields=50_000, max_files=0)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         text = unpack(fields.get("brouillon", ""))
-        kind = describe(editing.tree(text) or {}, self.project.root)
+        dossier, version = self.names(request)
+        data, _ = editing.read_draft(text, self.label(dossier, version))
         values = {k: v for k, v in fields.items() if k not in RESERVED}
-        return fields, editing.apply(text, kind, values), kind
+        return fields, text, describe(data, self.project.root), values
+
+    async def draft(self, request: Request) -> tuple[dict[str, str], dict[str, Any],
+                                                    editing.Checked]:
+        """The posted draft with the form's values applied, as plain data, and checked.
+
+        No round-trip YAML here: this runs at every keystroke.
+        """
+        dossier, version = self.names(request)
+        form = await request.form(max_fields=50_000, max_files=0)
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        data, lines = editing.read_draft(unpack(fields.get("brouillon", "")),
+                                         self.label(dossier, version))
+        editing.set_values(data, describe(data, self.project.root),
+                           {k: v for k, v in fields.items() if k not in RESERVED})
+        return fields, data, editing.check_tree(self.project, dossier, version, data, lines)
+
+    def label(self, dossier: str, version: str) -> str:
+        """The set's path as the user reads it."""
+        return self.project.relative(self.project.variable_file(dossier, version))
 
     def saved_blocks(self, dossier: str, version: str, original: str) -> list[Block]:
         """The preview of the saved text (cached by content)."""
@@ -131,8 +151,8 @@ class Server:
     def editor(self, request: Request, dossier: str, version: str, text: str, original: str,
                **extra: Any) -> dict[str, Any]:
         """What the version page and its editor fragment need."""
-        data = editing.tree(text) or {}
-        checked = editing.check_text(self.project, dossier, version, text)
+        data, lines = editing.read_draft(text, self.label(dossier, version))
+        checked = editing.check_tree(self.project, dossier, version, data, lines)
         return dict(dossier=dossier, version=version, form=describe(data, self.project.root), data=data,
                     brouillon=pack(text), origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
@@ -154,18 +174,15 @@ class Server:
 
     async def validate(self, request: Request) -> Response:
         """Check the draft: the problems summary (and each field's message), the titles."""
-        dossier, version = self.names(request)
-        _, text, _ = await self.draft(request)
-        checked = editing.check_text(self.project, dossier, version, text)
+        _, data, checked = await self.draft(request)
         headers = {"HX-Trigger": "valide"} if not checked.errors else {}
         return self.page(request, "_resume.html", headers=headers, checked=checked,
-                         titles=titles(editing.tree(text) or {}), oob=True)
+                         titles=titles(data), oob=True)
 
     async def preview(self, request: Request) -> Response:
         """The rendered draft, blocks that differ from the saved version marked."""
         dossier, version = self.names(request)
-        fields, text, _ = await self.draft(request)
-        checked = editing.check_text(self.project, dossier, version, text)
+        fields, _, checked = await self.draft(request)
         if checked.variables is None or checked.errors:
             return self.page(request, "_apercu.html", blocks=None, stale=True)
         original = unpack(fields.get("origine", ""))
@@ -176,8 +193,8 @@ class Server:
     async def restructure(self, request: Request) -> Response:
         """Add, remove or move an element of a list or table; the form comes back."""
         dossier, version = self.names(request)
-        fields, text, kind = await self.draft(request)
-        text = editing.restructure(text, kind, fields.get("operation", ""),
+        fields, text, kind, values = await self.posted(request)
+        text = editing.restructure(text, kind, values, fields.get("operation", ""),
                                    fields.get("chemin", ""), fields.get("cle", "").strip())
         original = unpack(fields.get("origine", ""))
         context = self.editor(request, dossier, version, text, original, swap_resume=True)
@@ -187,7 +204,8 @@ class Server:
     async def save(self, request: Request) -> Response:
         """Write the draft to the YAML file (refused if the file moved since loading)."""
         dossier, version = self.names(request)
-        fields, text, _ = await self.draft(request)
+        fields, text, kind, values = await self.posted(request)
+        text = editing.apply(text, kind, values)
         original = unpack(fields.get("origine", ""))
         try:
             editing.save(self.project, dossier, version, text, original)
@@ -249,8 +267,11 @@ class Server:
     async def error(self, request: Request, exc: Exception) -> Response:
         """A user's error, in French, where the page shows messages."""
         assert isinstance(exc, AvenantError)
-        return self.page(request, "_message.html", status=200 if request.headers.get(
-            "hx-request") else 400, niveau="erreur", message=str(exc), details="")
+        if request.headers.get("hx-request"):
+            return self.page(request, "_message.html", niveau="erreur", message=str(exc),
+                             details="")
+        return self.page(request, "erreur.html", status=400, niveau="erreur", message=str(exc),
+                         details="")
 
 
 def create_app(root: Path | str = ".", *, hosts: tuple[str, ...] = LOCAL_HOSTS) -> Any:

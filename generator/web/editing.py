@@ -21,9 +21,9 @@ from ..checks import ERREUR, problems
 from ..drafting import _yaml
 from ..errors import AvenantError, InvalidVariables, Problem, VariablesError
 from ..files import write_atomic
-from ..kits.sets import VariableSet
-from ..kits.sets import _read as read_set
+from ..kits.sets import VariableSet, from_tree
 from ..kits.template_check import check_template
+from ..loader import read_tree
 from ..paths import Project
 from .form import Field, Loc, display, field_at, new_element, parse_path, to_value
 
@@ -78,9 +78,11 @@ def _node(data: Any, loc: Loc) -> Any:
     return data
 
 
-def apply(text: str, form: Field, values: dict[str, str]) -> str:
-    """The draft with the form's values applied; values left as they were keep their lines."""
-    data = tree(text)
+def set_values(data: Any, form: Field, values: dict[str, str]) -> bool:
+    """Apply the form's values to a tree (plain or round-trip); tell whether any changed.
+
+    A value shown unchanged is left alone, so its line keeps its spelling and quoting.
+    """
     changed = False
     for name, sent in values.items():
         loc = parse_path(name)
@@ -89,18 +91,26 @@ def apply(text: str, form: Field, values: dict[str, str]) -> str:
             continue
         try:
             parent = _node(data, loc[:-1])
-            old = parent[loc[-1]] if _has(parent, loc[-1]) else None
         except (KeyError, IndexError, TypeError):
             continue
+        present = _has(parent, loc[-1])
+        old = parent[loc[-1]] if present else None
         value = to_value(kind, sent, old)
         if value is old or (display(value) == display(old) and type(value) is type(old)):
             continue
-        if value is None and not kind.required and isinstance(parent, dict) and (
-                loc[-1] not in parent):
+        if value is None and not present:
+            continue
+        if not present and not isinstance(parent, dict):
             continue
         parent[loc[-1]] = value
         changed = True
-    return _dump(text, data) if changed else text
+    return changed
+
+
+def apply(text: str, form: Field, values: dict[str, str]) -> str:
+    """The draft text with the form's values applied, comments and layout kept."""
+    data = tree(text)
+    return _dump(text, data) if set_values(data, form, values) else text
 
 
 def _has(parent: Any, key: str | int) -> bool:
@@ -109,11 +119,14 @@ def _has(parent: Any, key: str | int) -> bool:
     return isinstance(parent, dict) and key in parent
 
 
-def restructure(text: str, form: Field, operation: str, path: str, key: str = "") -> str:
-    """Add an element to a list or table, or remove or move the element at ``path``."""
+def restructure(text: str, form: Field, values: dict[str, str], operation: str, path: str,
+                key: str = "") -> str:
+    """The form's values applied, then an element added to a list or table, or the element at
+    ``path`` removed or moved."""
     if operation not in OPERATIONS:
         raise VariablesError(f"opération inconnue : « {operation} »")
     data = tree(text)
+    set_values(data, form, values)
     loc = parse_path(path)
     kind = field_at(form, loc if operation == "ajouter" else loc[:-1])
     try:
@@ -171,25 +184,40 @@ def _move_in_table(table: CommentedMap, key: str, operation: str) -> None:
         table.insert(other, key, value)
 
 
-def check_text(project: Project, dossier: str, version: str, text: str) -> Checked:
-    """Check a draft with the code of ``avenant check``, as if it were the saved file."""
-    path = project.variable_file(dossier, version)
-    label = project.relative(path)
+def read_draft(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:
+    """A draft as plain data with each field's line, read by the loader of ``check``."""
     with tempfile.TemporaryDirectory(prefix="avenant-web-") as tmp:
-        draft = Path(tmp) / path.name
+        draft = Path(tmp) / "brouillon.yaml"
         draft.write_text(text, encoding="utf-8")
-        try:
-            # Not the cached loader: every draft is a new temporary file.
-            variables = read_set(draft, label, project.root)
-        except InvalidVariables as exc:
-            return Checked(exc.problems, None)
-        except AvenantError as exc:
-            return Checked([Problem(exc.message, path=exc.path or label, line=exc.line,
-                                    field=exc.field)], None)
+        data, lines = read_tree(draft, label)
+    return (data if isinstance(data, dict) else {}), lines
+
+
+def check_tree(project: Project, dossier: str, version: str, data: dict[str, Any],
+               lines: dict[Loc, int]) -> Checked:
+    """Check a draft with the code of ``avenant check``, as if it were the saved file."""
+    label = project.relative(project.variable_file(dossier, version))
+    try:
+        variables = from_tree(data, lines, label, project.root)
+    except InvalidVariables as exc:
+        return Checked(exc.problems, None)
+    except AvenantError as exc:
+        return Checked([Problem(exc.message, path=exc.path or label, line=exc.line,
+                                field=exc.field)], None)
     found = problems(variables, project=project, dossier=dossier, version=version)
     found += check_template(variables.kit)
     found.sort(key=lambda p: (p.path != label, p.line or 0, p.severity != ERREUR))
     return Checked(found, variables)
+
+
+def check_text(project: Project, dossier: str, version: str, text: str) -> Checked:
+    """Check a draft text (see :func:`check_tree`)."""
+    label = project.relative(project.variable_file(dossier, version))
+    try:
+        data, lines = read_draft(text, label)
+    except AvenantError as exc:
+        return Checked([Problem(exc.message, path=label, line=exc.line, field=exc.field)], None)
+    return check_tree(project, dossier, version, data, lines)
 
 
 def save(project: Project, dossier: str, version: str, text: str, original: str) -> None:
