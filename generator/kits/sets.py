@@ -32,15 +32,11 @@ class VariableSet:
     lines: dict[Loc, int] = field(default_factory=dict)
     _context: dict[str, Any] | None = field(default=None, repr=False)
 
-    @property
-    def avenant(self) -> Any:
-        """The kernel's avenant section."""
-        return self.kernel.avenant
-
-    @property
-    def convention(self) -> Any:
-        """The kernel's convention section."""
-        return self.kernel.convention
+    def __getattr__(self, name: str) -> Any:
+        """The kernel's sections read as the set's own (``variables.avenant``)."""
+        if name in KERNEL_KEYS:
+            return getattr(self.kernel, name)
+        raise AttributeError(name)
 
     def as_dict(self) -> dict[str, Any]:
         """The whole set as plain data (kernel then kit values)."""
