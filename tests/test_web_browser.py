@@ -27,7 +27,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--lang=fr-FR"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium absent (.ci/run l’installe)")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Chromium absent (.ci/run l’installe)")
 
 
 def _git(root: Path, *args: str) -> str:
@@ -64,19 +65,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
             process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def tab(site: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    from playwright.sync_api import sync_playwright
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches the system's Chromium: nothing to download."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900},
-                                      accept_downloads=True)
-        tab = context.new_page()
-        tab.set_default_timeout(20_000)
-        yield tab
-        context.close()
-        browser.close()
+
+@pytest.fixture(scope="module")
+def tab(browser, site) -> Iterator:  # noqa: ANN001 - pytest-playwright's Browser
+    """One page for the whole walk-through: each test is the next step of a drafter's session."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="module")

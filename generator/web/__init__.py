@@ -1,5 +1,8 @@
-"""``avenant serve``: a local web page to edit a variable set with live checks and preview,
-build it, and compare versions. The YAML files stay the source of truth."""
+"""``avenant serve``: a local web page for drafters and reviewers.
+
+Edit a variable set with live checks and preview, build it, compare versions. The YAML files
+stay the source of truth.
+"""
 
 from __future__ import annotations
 

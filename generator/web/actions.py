@@ -1,7 +1,7 @@
-"""What the page's buttons do, on top of the library: the dossiers overview, building,
-comparing two versions, drafting the next avenant, starting a dossier.
+"""What the page's buttons do, on top of the library.
 
-Every function returns data; only the routes turn it into HTML. Files are written through
+The dossiers overview, building, comparing two versions, drafting the next avenant, starting
+a dossier. Every function returns data; only the routes turn it into HTML. Files are written through
 :mod:`generator.files` (the one writer), into ``variables/`` and ``output/`` only.
 """
 
@@ -82,8 +82,10 @@ def output_file(project: Project, dossier: str, version: str, name: str) -> Path
 
 
 def build_version(project: Project, dossier: str, version: str, *, pdf: bool) -> list[str]:
-    """Build the saved set (an older different output is kept beside, as with --force);
-    return the names of the files written in output/DOSSIER/VERSION/."""
+    """Build the saved set; return the names of the files written in output/DOSSIER/VERSION/.
+
+    An older, different output is kept beside, as with ``--force``.
+    """
     from ..build import build
 
     result = build(dossier, version, root=project.root, force=True, pdf=pdf)
@@ -115,8 +117,10 @@ class Compared:
 
 
 def compare_versions(project: Project, dossier: str, one: str, other: str) -> Compared:
-    """Compare two versions of a dossier (older → newer), as ``avenant diff`` does; the
-    redline and the report are written in output/DOSSIER/NEWER/."""
+    """Compare two versions of a dossier (older → newer), as ``avenant diff`` does.
+
+    The redline and the report are written in output/DOSSIER/NEWER/.
+    """
     from ..compare import compare, report_html
     from ..diffing import _docx_for, _revision_date, explainer, value_changes
 

@@ -153,8 +153,8 @@ class Server:
         """What the version page and its editor fragment need."""
         data, lines = editing.read_draft(text, self.label(dossier, version))
         checked = editing.check_tree(self.project, dossier, version, data, lines)
-        return dict(dossier=dossier, version=version, form=describe(data, self.project.root), data=data,
-                    brouillon=pack(text), origine=pack(original), checked=checked,
+        return dict(dossier=dossier, version=version, form=describe(data, self.project.root),
+                    data=data, brouillon=pack(text), origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
 
     # -- routes ----------------------------------------------------------------------------

@@ -121,8 +121,11 @@ def _has(parent: Any, key: str | int) -> bool:
 
 def restructure(text: str, form: Field, values: dict[str, str], operation: str, path: str,
                 key: str = "") -> str:
-    """The form's values applied, then an element added to a list or table, or the element at
-    ``path`` removed or moved."""
+    """The form's values applied, then a list or table changed.
+
+    An element is added to the list or table at ``path``, or the element at ``path`` is removed
+    or moved up or down.
+    """
     if operation not in OPERATIONS:
         raise VariablesError(f"opération inconnue : « {operation} »")
     data = tree(text)

@@ -2,8 +2,9 @@
 
 :func:`describe` builds it from the kernel (typed in Python) and the set's kit (its field
 descriptors); the rest of the page (widgets, parsing what the browser sends, adding elements)
-only reads the kit format's :class:`~generator.kits.kit.Field` trees. Field paths are written as the checks write them (``visas[0]``,
-``communes.dijon.nom``), so an error's field names its input.
+only reads the kit format's :class:`~generator.kits.kit.Field` trees. Field paths are written
+as the checks write them (``visas[0]``, ``communes.dijon.nom``), so an error's field names its
+input.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _kernel_field(name: str, path: str, kind: Any, required: bool) -> Field:
     """A kernel field (typed in generator/kernel/model.py) described as a kit field."""
     kind, optional = _plain_kind(kind)
     label = KERNEL_LABELS.get(path) or _KERNEL_NAMES.get(name, name.replace("_", " "))
-    common = {"name": name, "label": label, "help": _KERNEL_HELP.get(path, ""),
+    common: dict[str, Any] = {"name": name, "label": label, "help": _KERNEL_HELP.get(path, ""),
               "required": required and not optional}
     origin = typing.get_origin(kind)
     if isinstance(kind, type) and issubclass(kind, msgspec.Struct):

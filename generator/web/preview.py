@@ -1,5 +1,6 @@
-"""The avenant as simple HTML: the rendered document's headings, paragraphs, list items and
-signature table, with the blocks that differ from the saved version marked.
+"""The avenant as simple HTML, the blocks that differ from the saved version marked.
+
+The rendered document's headings, paragraphs, list items and signature table.
 
 Rendering goes through the build's own steps (context, sandboxed template, typography), so the
 preview shows what ``avenant build`` would write.
@@ -20,8 +21,11 @@ from ..render import render
 
 @dataclass(frozen=True)
 class Block:
-    """One block of the document: ``titre``, ``intertitre``, ``paragraphe``, ``puce`` or
-    ``tableau`` (then ``rows`` holds the cells' text)."""
+    """One block of the document.
+
+    ``kind`` is ``titre``, ``intertitre``, ``paragraphe``, ``puce`` or ``tableau`` (then
+    ``rows`` holds the cells' text).
+    """
 
     kind: str
     text: str

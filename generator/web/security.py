@@ -53,6 +53,7 @@ class Guard:
         self.token = token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse a request that fails a guard; pass the others on."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -82,7 +83,8 @@ class Guard:
 
 
 async def _read_body(receive: Receive) -> bytes | None:
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
