@@ -6,6 +6,7 @@ import base64
 import difflib
 import io
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -320,3 +321,18 @@ def test_an_unreadable_set_opens_as_a_french_error_page(client: TestClient,
     assert response.status_code == 400
     assert "Impossible d’ouvrir cette page" in response.text
     assert f"variables/{DOSSIER}/2023.yaml:" in response.text
+
+
+def test_a_projet_is_marked_in_the_preview(client: TestClient) -> None:
+    state = _state(client.get(URL).text)
+    final = client.post(URL + "/apercu", data=state).text
+    projet = client.post(URL + "/apercu", data={**state, "avenant.statut": "projet"}).text
+    assert 'class="projet"' not in final and '<p class="projet"' in projet
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+def test_the_pdf_is_built_on_demand(client: TestClient) -> None:
+    response = client.post(URL + "/construire", data={"pdf": "1"})
+    assert "avenant-1-2023.pdf" in response.text
+    pdf = client.get(URL + "/fichiers/avenant-1-2023.pdf")
+    assert pdf.content.startswith(b"%PDF")

@@ -188,7 +188,8 @@ class Server:
         original = unpack(fields.get("origine", ""))
         draft_blocks = render_blocks(self.project, checked.variables)
         marked = mark_changes(self.saved_blocks(dossier, version, original), draft_blocks)
-        return self.page(request, "_apercu.html", blocks=marked, stale=False)
+        projet = checked.variables.avenant.statut == "projet"
+        return self.page(request, "_apercu.html", blocks=marked, stale=False, projet=projet)
 
     async def restructure(self, request: Request) -> Response:
         """Add, remove or move an element of a list or table; the form comes back."""
