@@ -32,10 +32,12 @@ import pickle, sys
 import jinja2
 from docxtpl import DocxTemplate
 from generator.french import FILTERS
+from generator.text import FILTERS as TEXT_FILTERS
 with open(sys.argv[1], "rb") as f:
     jobs = pickle.load(f)
 env = jinja2.Environment(autoescape=True)
 env.filters.update(FILTERS)
+env.filters.update(TEXT_FILTERS)
 for template, target, context in jobs:
     doc = DocxTemplate(template)
     doc.render(context, jinja_env=env, autoescape=True)
@@ -97,7 +99,6 @@ def main() -> None:
     """Print the median wall time of each side over the lot, and their ratio."""
     sys.path.insert(0, str(REPO))
     from generator.build import load_set
-    from generator.context import build_context
     from generator.errors import AvenantError
     from generator.paths import Project
 
@@ -115,9 +116,9 @@ def main() -> None:
             except AvenantError as exc:
                 print(f"lot : jeu de variables généré refusé par les vérifications :\n{exc}")
                 return
-            template = project.template_file(loaded.variables.modele)
+            template = loaded.variables.kit.template
             target = bare_dir / f"{dossier}-{version}.docx"
-            jobs.append((str(template), str(target), build_context(loaded.variables)))
+            jobs.append((str(template), str(target), loaded.variables.context()))
         job_file = tmp / "contextes.pickle"
         job_file.write_bytes(pickle.dumps(jobs))
         ours_cmd = [sys.executable, "-m", "generator", "--root", str(root), "build", "--all"]

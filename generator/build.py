@@ -122,6 +122,7 @@ def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]
     inputs = {
         loaded.label: sha256(loaded.path.read_bytes()),
         template_label: sha256(template.read_bytes()),
+        project.relative(variables.kit.path): sha256(variables.kit.path.read_bytes()),
     }
     av = variables.avenant
     title = f"Avenant {numero(av.numero)} à la convention {variables.convention.intitule}"

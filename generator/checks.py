@@ -94,7 +94,9 @@ def check(dossier: str, version: str, *, root: Path | str = ".") -> list[Problem
     except InvalidVariables as exc:
         return exc.problems
     found = problems(variables, project=project, dossier=dossier, version=version)
+    from .kits.kit import check_expressions
     from .kits.template_check import check_template
 
+    check_expressions(variables.kit)
     found += check_template(variables.kit)
     return sorted(found, key=lambda p: (p.path != label, p.line or 0, p.severity != ERREUR))

@@ -78,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("version", metavar="VERSION")
     new.add_argument("--from", dest="previous", metavar="PRECEDENT",
                      help="version de départ (par défaut la plus récente)")
+    new.add_argument("--modele", metavar="KIT",
+                     help="commence un nouveau dossier avec le kit KIT (chaque champ commenté)")
+
+    kits = sub.add_parser("modeles", help="liste les kits (modèles d’avenant)",
+                          description="Liste les kits de templates/.")
+    kit = sub.add_parser("modele", help="décrit un kit : chaque champ, son type, son aide",
+                         description="Décrit le kit KIT : chaque champ avec son libellé, son "
+                                     "type, son aide et un exemple.")
+    kit.add_argument("kit", metavar="KIT")
+    kit.add_argument("--schema", action="store_true",
+                     help="affiche le schéma JSON du kit (templates/KIT/schema.json)")
 
     diff = sub.add_parser("diff", help="compare deux versions ou deux fichiers Word",
                           description="avenant diff DOSSIER ANCIENNE NOUVELLE, ou "
@@ -100,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="dossier du projet (par défaut le dossier courant)")
     serve.add_argument("--hote", default="127.0.0.1", metavar="HOTE",
                        help="adresse d’écoute (par défaut 127.0.0.1 : cette machine seulement)")
-    for command in (build, check, new, diff, serve):
+    for command in (build, check, new, diff, kits, kit, serve):
         _french_help(command)
     return parser
 
@@ -138,6 +149,27 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         warnings = len(found) - len(errors)
         print(f"{len(errors)} erreur(s), {warnings} avertissement(s)")
         return 1 if errors else 0
+    if args.command == "new" and args.modele:
+        from .kits.start import start
+
+        path = start(args.modele, args.dossier, args.version, root=args.root)
+        print(f"jeu de variables créé : {path}")
+        print(f"Remplissez-le, puis : avenant check {args.dossier} {args.version}")
+        return 0
+    if args.command == "modeles":
+        from .kits.kit import list_kits, load_kit
+
+        for name in list_kits(args.root):
+            print(f"{name} : {load_kit(args.root, name).title}")
+        return 0
+    if args.command == "modele":
+        from .kits.docs import describe
+        from .kits.kit import load_kit
+        from .kits.schema import schema_text
+
+        found = load_kit(args.root, args.kit)
+        print(schema_text(found) if args.schema else describe(found), end="")
+        return 0
     if args.command == "new":
         from .drafting import new
 

@@ -1,7 +1,7 @@
 """Error types: one base, subclasses that carry the place (file, line, field) and the value.
 
 Every message is French and starts with the place, so that the CLI can print it as is:
-``variables/bataillon-prevention-dijon/2024.yaml:14: effectifs.mediateurs.dijon: …``.
+``variables/mon-dossier/2024.yaml:14: financement.etat: …``.
 """
 
 from __future__ import annotations

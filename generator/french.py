@@ -331,8 +331,8 @@ def de(words: str) -> str:
 def la(words: str) -> str:
     """Put the feminine definite article before a name, elided before a vowel.
 
-    >>> la("Association Médiation et Prévention")
-    'l’Association Médiation et Prévention'
+    >>> la("Association Horizon Prévention")
+    'l’Association Horizon Prévention'
     >>> la("Fondation du Bief")
     'la Fondation du Bief'
     """

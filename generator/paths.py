@@ -13,7 +13,6 @@ from pathlib import Path
 from .errors import UsageError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-DEFAULT_TEMPLATE = "avenant-bataillon-prevention.docx"
 
 
 def check_name(value: str, what: str) -> str:

@@ -62,8 +62,8 @@ def fix_text(s: str) -> str:
     'Article 1\xa0: Objet'
     >>> fix_text('un financement à 100% des postes')
     'un financement à 100\xa0% des postes'
-    >>> fix_text('le "bataillon de la prévention"')
-    'le «\xa0bataillon de la prévention\xa0»'
+    >>> fix_text('le "plan de prévention"')
+    'le «\xa0plan de prévention\xa0»'
     >>> fix_text("l'État")
     'l’État'
     >>> fix_text('voir http://example.fr à 10:30  précises')

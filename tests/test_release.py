@@ -29,7 +29,8 @@ from generator.package import read_custom_properties
 
 from .conftest import DOSSIER, ROOT, run_cli
 
-TEMPLATE = "avenant-bataillon-prevention.docx"
+TEMPLATE = "bataillon-prevention/modele.docx"
+KIT = "bataillon-prevention/kit.yaml"
 DOCX = Path("output") / DOSSIER / "2023" / "avenant-1-2023.docx"
 MANIFEST = DOCX.with_name("manifest.json")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -127,6 +128,7 @@ def test_the_manifest_holds_the_sha256_of_every_file_written_and_of_its_inputs(
     variables = f"variables/{DOSSIER}/2023.yaml"
     assert manifest["entrees"] == {
         f"templates/{TEMPLATE}": sha256(projet / "templates" / TEMPLATE),
+        f"templates/{KIT}": sha256(projet / "templates" / KIT),
         variables: sha256(projet / variables),
     }
 
@@ -174,9 +176,9 @@ def test_document_properties_come_from_the_set_not_from_the_template_author(
 
     built = docx.Document(str(projet / DOCX)).core_properties
     assert built.title == ("Avenant n°\xa01-2023 à la convention pour la mise en place d’un "
-                           "bataillon de la prévention")
-    assert built.subject == ("le Quartier de Reconquête Républicaine de la Métropole de Dijon : "
-                             "année 2023")
+                           "bataillon de la prévention sur le Quartier de Reconquête Républicaine "
+                           "de la Métropole de Dijon (Le Mail à Chenôve, Les Grésilles à Dijon)")
+    assert built.subject == "Avenant annuel au bataillon de la prévention : année 2023"
     assert built.author == "Le Préfet du département de la Côte-d’Or"
     assert built.last_modified_by == built.author
     assert built.language == "fr-FR"

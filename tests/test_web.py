@@ -264,6 +264,9 @@ def test_new_dossier_starts_from_a_kit(client: TestClient, project: Path) -> Non
                                                      "kit": "bataillon-prevention"})
     assert response.headers["HX-Redirect"] == "/d/nouveau-dossier/2026"
     assert (project / "variables" / "nouveau-dossier" / "2026.yaml").is_file()
+    opened = client.get("/d/nouveau-dossier/2026")
+    assert opened.status_code == 200
+    assert 'name="avenant.lieu_signature"' in opened.text and 'id="f-communes"' in opened.text
     refused = client.post("/nouveau-dossier",
                           data={"nom": "../x", "version": "1", "kit": "bataillon-prevention"})
     assert "invalide" in refused.text

@@ -1,6 +1,6 @@
 """What moved between two versions of a set, in the document's words, and what each edit shows.
 
-``diff DOSSIER OLD NEW`` lists the values that changed (« médiateurs à Dijon : 3 → 4 ») and
+``diff DOSSIER OLD NEW`` lists the values that changed (« subvention de l’État : 12 000 € → 15 000 € ») and
 explains each changed passage by the value(s) it shows, a value written inside a longer one
 (the year inside the signing date) being left to the longer one.
 """

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import TemplateError
 from .expressions import evaluate, reason
+from .kit import KitError
 
 if TYPE_CHECKING:
     from .sets import VariableSet
@@ -15,8 +16,18 @@ def build_context(variables: VariableSet) -> dict[str, Any]:
     """Plain data for the template, calculs evaluated in order (each sees the ones before)."""
     from ..kernel.context import kernel_context
 
+    from .program import calculs_module
+
     context = kernel_context(variables.kernel)
     context.update(variables.values)
+    try:
+        module = calculs_module(variables.kit, context)
+        context.update({name: getattr(module, name) for name in variables.kit.calculs})
+        return context
+    except KitError:
+        raise
+    except Exception:  # noqa: BLE001 - evaluated one by one below, to name the failing one
+        pass
     for calcul in variables.kit.calculs.values():
         try:
             context[calcul.name] = evaluate(calcul.expression, context)

@@ -98,6 +98,7 @@ class _Reader:
     def __init__(self, label: str, lines: dict[Loc, int]) -> None:
         self.label = label
         self.lines = lines
+        self.pending: list[tuple[str, str, Loc]] = []
 
     def fail(self, loc: Loc, message: str) -> KitError:
         return KitError(message, path=self.label, line=_line_of(loc, self.lines),
@@ -173,17 +174,22 @@ class _Reader:
 
 
 def _compile(reader: _Reader, source: str, loc: Loc, *, expression: bool) -> None:
+    """Note an expression (or a short text) to parse; all are parsed at once by _parse_all."""
+    reader.pending.append((f"{{{{ ({source}) }}}}" if expression else source, source, loc))
+
+
+def _parse_all(reader: _Reader) -> None:
+    """Refuse an expression that does not parse, naming it; nothing is compiled here."""
     from jinja2 import TemplateSyntaxError
 
     from .expressions import environment
 
-    try:
-        if expression:
-            environment().compile_expression(source)
-        else:
-            environment().from_string(source)
-    except TemplateSyntaxError as exc:
-        raise reader.fail(loc, f"expression invalide : {exc.message} (« {source} »)") from None
+    env = environment()
+    for text, source, loc in reader.pending:
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as exc:
+            raise reader.fail(loc, f"expression invalide : {exc.message} (« {source} »)") from None
 
 
 def _calculs(reader: _Reader, data: Any, fields: dict[str, Field]) -> dict[str, Calcul]:
@@ -253,11 +259,22 @@ def _read(path: Path, label: str) -> Kit:
             raise reader.fail(loc, f"« {key} » appartient au noyau commun : un kit ne le "
                               "redéfinit pas")
         fields[key] = reader.field(key, spec, loc)
-    return Kit(
+    kit = Kit(
         name=name, title=reader.text(data.get("titre"), ("titre",)),
         description=reader.text(data.get("description"), ("description",), required=False),
         template=template, fields=fields, calculs=_calculs(reader, data.get("calculs"), fields),
         checks=_checks(reader, data.get("controles")), path=path, label=label)
+    object.__setattr__(kit, "_reader", reader)
+    return kit
+
+
+def check_expressions(kit: Kit) -> None:
+    """Raise :class:`KitError`, at the kit's file:line:field, for an expression that does not parse.
+
+    Not done when a kit is read (parsing every expression costs more than the build needs):
+    ``check`` calls it, and a build whose compiled expressions fail calls it to say why.
+    """
+    _parse_all(kit._reader)  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=32)

@@ -98,7 +98,7 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
 
 
 def labels(variables: VariableSet) -> dict[str, tuple[str, str]]:
-    """Field path (``effectifs.mediateurs.dijon``, ``visas[3]``) → (French label, type)."""
+    """Field path (``financement.etat``, ``visas[3]``) → (French label, type)."""
     out: dict[str, tuple[str, str]] = {}
     _kernel(variables, out)
     context = variables.context()

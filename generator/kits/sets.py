@@ -1,6 +1,6 @@
 """A variable set: the kernel (typed) and its kit's fields (validated against the kit file).
 
-The set names its kit (``kit: bataillon-prevention``); the YAML is read by
+The set names its kit (``kit: cpo-annuel``); the YAML is read by
 :func:`generator.loader.read_tree`, which knows each field's line, so every problem is placed at
 ``file:line: field``. A valid set is kept for the life of the process (keyed by path, size and
 modification time).

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..checks import ERREUR, check
 from ..errors import AvenantError, UsageError, VariablesError
-from ..files import write_all, write_atomic
+from ..files import write_all
 from ..loader import read_tree
 from ..paths import Project, check_name, version_key
 
@@ -165,34 +165,18 @@ def kits(project: Project) -> list[str]:
     return list_kits(project.root)
 
 
-def _example(project: Project, kit: str) -> Path:
-    """The latest set of a dossier made with KIT: what a new dossier of that kit starts from."""
-    for dossier in project.dossiers():
-        versions = project.versions(dossier)
-        if not versions:
-            continue
-        path = project.variable_file(dossier, versions[-1])
-        try:
-            data, _ = read_tree(path, project.relative(path))
-        except AvenantError:
-            continue
-        if isinstance(data, dict) and data.get("kit") == kit:
-            return path
-    raise UsageError(f"aucun dossier n’utilise encore le kit « {kit} » : rien à reprendre")
-
-
 def new_dossier(project: Project, name: str, kit: str, version: str) -> None:
-    """Start variables/NAME/VERSION.yaml for KIT (never over an existing dossier).
+    """Start variables/NAME/VERSION.yaml from KIT, as ``avenant new --modele`` does.
 
-    The new set is a copy of the latest set made with the kit, for the drafter to rewrite.
+    Every field is commented, for the drafter to fill in the page; never over an existing
+    dossier.
     """
+    from ..kits.start import start
+
     check_name(name, "nom de dossier")
-    check_name(version, "version")
     if kit not in kits(project):
         raise UsageError(f"kit inconnu : « {kit} » (kits : {', '.join(kits(project))})")
     if (project.variables / name).exists():
         raise VariablesError("ce dossier existe déjà : rien n’a été modifié",
                              path=project.relative(project.variables / name))
-    source = _example(project, kit)
-    target = project.variable_file(name, version, must_exist=False)
-    write_atomic(target, source.read_bytes(), label=project.relative(target))
+    start(kit, name, version, root=project.root)
