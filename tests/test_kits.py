@@ -197,3 +197,13 @@ def test_a_broken_kit_file_is_named_at_its_line_and_field(project: Path, old: st
     assert re.search(rf"templates/{KIT}/kit\.yaml:\d+: {re.escape(field)}: {words}",
                      result.stdout + result.stderr), result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_build_names_the_article_and_the_tag_of_a_broken_template(project: Path) -> None:
+    _edit_template(project, "Le tribunal administratif",
+                   "{{ financement.etat|montant_lettres }} Le tribunal administratif")
+    result = run_cli("--root", str(project), "build", DOSSIER, "2023")
+    assert result.returncode == 1
+    assert (f"templates/{KIT}/modele.docx: Article 14 : Règlement des conflits : filtre inconnu "
+            "« montant_lettres »") in result.stderr, result.stderr
+    assert "No filter" not in result.stderr and "Traceback" not in result.stderr

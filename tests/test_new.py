@@ -6,7 +6,6 @@ Also here: titles agree with the person, in every place the document names them.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import docx

@@ -106,6 +106,7 @@ def test_the_dossiers_page_lists_versions_with_status_and_counts(client: TestCli
 def test_the_form_is_generated_with_french_labels_and_typed_inputs(client: TestClient) -> None:
     page = client.get(URL).text
     assert '<legend>Avenant</legend>' in page
+    assert 'Kit : <strong>bataillon-prevention</strong>' in page
     assert 'type="date" id="i-f-avenant--periode--debut" name="avenant.periode.debut" ' \
            'value="2023-01-01"' in page
     assert "Montant de l’État" in page

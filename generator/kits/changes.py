@@ -1,7 +1,7 @@
 """What moved between two versions of a set, in the document's words, and what each edit shows.
 
-``diff DOSSIER OLD NEW`` lists the values that changed (« subvention de l’État : 12 000 € → 15 000 € ») and
-explains each changed passage by the value(s) it shows, a value written inside a longer one
+``diff DOSSIER OLD NEW`` lists the values that changed (« subvention : 12 000 € → 15 000 € »)
+and explains each changed passage by the value(s) it shows, a value written inside a longer one
 (the year inside the signing date) being left to the longer one.
 """
 
@@ -30,11 +30,12 @@ def value_changes(old: Any, new: Any) -> list[ValueChange]:
     changes = []
     for name in list(after) + [f for f in before if f not in after]:
         was, now = before.get(name), after.get(name)
-        if (was and was[2]) == (now and now[2]) and was is not None and now is not None:
+        old_value = was[2] if was is not None else None
+        new_value = now[2] if now is not None else None
+        if old_value == new_value:
             continue
         label, kind = (now or was)[:2]  # type: ignore[index]
-        changes.append(ValueChange(name, label, shown(was[2] if was else None, kind),
-                                   shown(now[2] if now else None, kind)))
+        changes.append(ValueChange(name, label, shown(old_value, kind), shown(new_value, kind)))
     return changes
 
 

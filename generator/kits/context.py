@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 def build_context(variables: VariableSet) -> dict[str, Any]:
     """Plain data for the template, calculs evaluated in order (each sees the ones before)."""
     from ..kernel.context import kernel_context
-
     from .program import calculs_module
 
     context = kernel_context(variables.kernel)

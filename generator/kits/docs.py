@@ -87,7 +87,7 @@ def describe(kit: Kit) -> str:
         lines.append(kit.description)
     lines += ["", f"Modèle Word : {kit.template.name} ; fichier du kit : {kit.label}", "",
               "Noyau commun (tous les kits) :"]
-    for path, kind, label, help_text, example in KERNEL_FIELDS:
+    for path, kind, label, help_text, _example_value in KERNEL_FIELDS:
         lines.append(f"  {path} — {label} [{_TYPE_NAMES[kind]}]")
         if help_text:
             lines.append(f"      {help_text}")

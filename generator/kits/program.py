@@ -9,6 +9,7 @@ something fails inside, the caller evaluates the expressions one by one to name 
 from __future__ import annotations
 
 import functools
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from .expressions import environment
@@ -33,9 +34,31 @@ def checks_source(kit: Kit) -> str:
     return "".join(parts)
 
 
+@functools.cache
+def _bytecode_cache() -> Any:
+    """Jinja's own cache of compiled templates (a private folder of the user's temp dir)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache()
+
+
 @functools.lru_cache(maxsize=32)
 def _compiled(source: str) -> Any:
-    return environment().from_string(source)
+    """SOURCE compiled once per process, and its code kept by Jinja across processes."""
+    env = environment()
+    try:
+        cache = _bytecode_cache()
+        key = "avenant-kit-" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+        bucket = cache.get_bucket(env, key, None, source)
+    except OSError:  # no usable temp dir: compile every time
+        return env.from_string(source)
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        try:
+            cache.set_bucket(bucket)
+        except OSError:
+            pass
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
 
 
 def _program(kit: Kit, source: str) -> Any:

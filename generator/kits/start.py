@@ -1,4 +1,4 @@
-"""``avenant new --modele KIT DOSSIER VERSION``: a new dossier's first set, every field commented."""
+"""``avenant new --modele KIT DOSSIER VERSION``: a dossier's first set, every field commented."""
 
 from __future__ import annotations
 

@@ -175,4 +175,5 @@ def check_template(kit: Kit) -> list[Problem]:
         return [Problem("modèle introuvable", path=kit.label.rsplit("/", 1)[0] + "/" +
                         kit.template.name)]
     stat = kit.template.stat()
-    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, frozenset((*CONTEXT_KEYS, *kit.fields, *kit.calculs))))
+    known = frozenset((*CONTEXT_KEYS, *kit.fields, *kit.calculs))
+    return list(_cached(kit, str(kit.template), stat.st_mtime_ns, known))

@@ -116,7 +116,7 @@ def check_value(value: Any, spec: Field, loc: Loc, found: Found) -> Any:
     """VALUE checked against SPEC; every problem appended to FOUND; the normalised value."""
     if value is None:
         if spec.required:
-            found.append((loc, "valeur obligatoire (le champ est vide)"))
+            found.append((loc, f"valeur obligatoire (le champ est vide) : {spec.label}"))
         return empty(spec)
     if spec.type == "section":
         if not isinstance(value, dict):
@@ -154,7 +154,7 @@ def check_fields(data: dict[str, Any], fields: dict[str, Field], loc: Loc,
     for name, spec in fields.items():
         if name not in data:
             if spec.required and spec.default is None:
-                found.append(((*loc, name), "champ obligatoire manquant"))
+                found.append(((*loc, name), f"champ obligatoire manquant ({spec.label})"))
             out[name] = empty(spec)
             continue
         out[name] = check_value(data[name], spec, (*loc, name), found)
