@@ -115,6 +115,7 @@ def test_the_form_is_generated_with_french_labels_and_typed_inputs(client: TestC
                        re.S).group(0)
     assert "<option selected>Monsieur</option>" in select and "<option >Madame</option>" in select
     assert "Monsieur le Préfet du département de la Côte-d’Or" in page
+    assert "<legend>Commune de Dijon (dijon)</legend>" in page  # the kit's libelle_element
 
 
 def test_the_amount_is_written_out_as_it_is_typed(client: TestClient) -> None:

@@ -25,7 +25,7 @@ from ..french import montant, montant_en_lettres
 from ..paths import Project, check_name
 from ..roles import FONCTIONS, avec_civilite
 from . import actions, editing
-from .form import Field, describe, display, to_value
+from .form import Field, describe, display, item_labels, to_value
 from .preview import Block, mark_changes, render_blocks
 from .security import LOCAL_HOSTS, Guard, new_token
 
@@ -153,8 +153,11 @@ class Server:
         """What the version page and its editor fragment need."""
         data, lines = editing.read_draft(text, self.label(dossier, version))
         checked = editing.check_tree(self.project, dossier, version, data, lines)
-        return dict(dossier=dossier, version=version, form=describe(data, self.project.root),
-                    data=data, brouillon=pack(text), origine=pack(original), checked=checked,
+        form = describe(data, self.project.root)
+        context = checked.variables.context() if checked.variables is not None else {}
+        return dict(dossier=dossier, version=version, form=form,
+                    labels=item_labels(form, data, context), data=data, brouillon=pack(text),
+                    origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
 
     # -- routes ----------------------------------------------------------------------------
