@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -226,7 +227,9 @@ class Server:
         """Build the saved set: DOCX (and PDF), with the manifest."""
         dossier, version = self.names(request)
         form = await request.form(max_fields=50_000, max_files=0)
-        names = actions.build_version(self.project, dossier, version, pdf=form.get("pdf") == "1")
+        # LibreOffice may take seconds: the page keeps answering meanwhile.
+        names = await run_in_threadpool(actions.build_version, self.project, dossier, version,
+                                        pdf=form.get("pdf") == "1")
         return self.page(request, "_construit.html", dossier=dossier, version=version,
                          names=names, manifest=actions.manifest(self.project, dossier, version))
 
@@ -236,7 +239,8 @@ class Server:
         form = await request.form(max_fields=50_000, max_files=0)
         other = check_name(str(form.get("autre", "")), "version")
         self.project.variable_file(dossier, other)
-        compared = actions.compare_versions(self.project, dossier, version, other)
+        compared = await run_in_threadpool(actions.compare_versions, self.project, dossier,
+                                           version, other)
         return self.page(request, "_comparaison.html", dossier=dossier, compared=compared)
 
     async def download(self, request: Request) -> Response:
