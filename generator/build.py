@@ -113,15 +113,7 @@ def render_set(loaded: LoadedSet) -> tuple[bytes, dict[str, Any], dict[str, str]
     template = variables.kit.template
     template_label = project.relative(template)
     context = variables.context()
-    try:
-        doc = render(template, context, label=template_label)
-    except TemplateError:
-        from .kits.template_check import check_template
-
-        located = [p for p in check_template(variables.kit) if p.severity == "erreur"]
-        if located:  # the same fault, named at its article and tag
-            raise TemplateError("\n".join(str(p) for p in located)) from None
-        raise
+    doc = render(template, context, label=template_label)
     if context["avenant"]["projet"]:
         mark_projet(doc)
     unfit = release_problems(doc, context)

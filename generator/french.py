@@ -37,6 +37,9 @@ _LOCALE = "fr_FR"
 _PATTERN_EUROS = "#,##0\xa0¤"
 _PATTERN_CENTS = "#,##0.00\xa0¤"
 _APOSTROPHE = "\u2019"
+MAX_WRITTEN = 10**15
+"""The largest number the filters write (Babel and num2words fail or mislead beyond)."""
+_MAX_SHOWN = f"{MAX_WRITTEN:,}".replace(",", "\u202f")
 # Words after which "euros" takes "d’": "un million d’euros", but "un million cent euros".
 _NOUNS_OF_NUMBER = ("million", "millions", "milliard", "milliards", "billion", "billions")
 
@@ -55,6 +58,9 @@ def _amount(value: object) -> Decimal:
         raise FormatError(f"montant non fini : {value}", value=value)
     if exact <= 0:
         raise FormatError(f"montant nul ou négatif : {value}", value=value)
+    if exact > MAX_WRITTEN:
+        raise FormatError(f"montant trop grand pour être écrit (au plus {_MAX_SHOWN}\xa0€) : "
+                          f"{value}", value=value)
     exponent = exact.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise FormatError(f"montant à plus de deux décimales, non arrondi : {value}", value=value)
@@ -122,6 +128,9 @@ def montant_en_lettres(value: int | float | Decimal) -> str:
 def _integer(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
         raise FormatError(f"{what} non entier : {n!r}", value=n)
+    if abs(n) > MAX_WRITTEN:
+        raise FormatError(f"{what} trop grand pour être écrit (au plus {_MAX_SHOWN}) : {n}",
+                          value=n)
     return n
 
 

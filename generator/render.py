@@ -1,75 +1,51 @@
-"""Rendering a docxtpl template: strict, sandboxed, escaped, and checked afterwards.
+"""Rendering a docxtpl template: strict, sandboxed, bounded, escaped, and checked afterwards.
 
-Jinja runs in a :class:`~jinja2.sandbox.SandboxedEnvironment` with :class:`StrictUndefined`
-and autoescape on: a missing variable is an error, a template that reaches for Python internals
-is refused, and a value such as ``Dupont & Fils <SARL>`` is written literally.
+Jinja runs in the sandbox of :mod:`generator.sandbox` with :class:`StrictUndefined` and
+autoescape on: a missing variable is an error, a template that reaches for Python internals,
+other templates, huge numbers or endless loops is refused, and a value such as
+``Dupont & Fils <SARL>`` is written literally. The template file goes through the capped zip
+reader before docxtpl opens it, and rendered XML is parsed strictly: a document is never cut
+short by a parser that "recovers". Every error is French and names the template, the article
+and the tag (:mod:`generator.template_errors`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import io
 from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
-from .errors import TemplateError
+from .errors import CompareError, FormatError, TemplateError
 from .loader import TAG_MARKERS
+from .sandbox import Refused, Timeout, environment, limits
+from .template_errors import at, lined, located, located_error
 
-_UNDEFINED_ATTR = re.compile(r"has no attribute '([^']+)'")
-_UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
-_CACHE_SIZE = 64  # distinct template parts kept compiled (a few per template)
-
-
-def _configured(environment_class: Any) -> Any:
-    from jinja2 import StrictUndefined
-
-    from .french import FILTERS
-
-    env = environment_class(undefined=StrictUndefined, autoescape=True)
-    env.filters.update(FILTERS)
-    return env
-
-
-@functools.cache
-def _shared_environment() -> Any:
-    """One environment per process that compiles each template source only once.
-
-    docxtpl hands every part to ``from_string`` afresh; building many avenants from one
-    template would otherwise parse and compile the same Jinja source each time.
-    """
-    from jinja2.sandbox import SandboxedEnvironment
-
-    class _CompileOnce(SandboxedEnvironment):
-        _compiled: dict[str, Any] = {}
-
-        def from_string(self, source: Any, globals: Any = None,
-                        template_class: Any = None) -> Any:
-            if globals is not None or template_class is not None or not isinstance(source, str):
-                return super().from_string(source, globals, template_class)
-            compiled = self._compiled.get(source)
-            if compiled is None:
-                if len(self._compiled) >= _CACHE_SIZE:
-                    self._compiled.clear()
-                compiled = self._compiled[source] = super().from_string(source)
-            return compiled
-
-    return _configured(_CompileOnce)
+_CACHE_SIZE = 64  # distinct template parts kept patched (a few per template)
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024  # a template file, compressed
+_FAULTS = (ArithmeticError, RecursionError, MemoryError, TypeError, ValueError, LookupError,
+           AttributeError, Timeout, Refused)
+"""What a hostile template can make Jinja raise, besides Jinja's own errors."""
 
 
 @functools.cache
 def _template_class() -> Any:
-    """The docxtpl template class, adjusted for python-docx and for building many documents.
+    """The docxtpl template class, adjusted for python-docx, for safety and for batches.
 
-    The XML clean-up (pure) is done once per distinct part. The rendered body and headers
-    and footers are parsed by python-docx and put in place, where docxtpl would leave plain
-    lxml elements and swap in untyped parts behind python-docx's back.
+    The XML clean-up (pure) is done once per distinct part. Each part's Jinja error carries
+    the part's source, to be placed. Rendered XML is parsed strictly (docxtpl recovers, which
+    silently drops everything after a bad character). The rendered body and headers and
+    footers are parsed by python-docx and put in place, where docxtpl would leave plain lxml
+    elements and swap in untyped parts behind python-docx's back.
     """
     from docx.oxml.parser import parse_xml
     from docxtpl import DocxTemplate
     from lxml import etree
+
+    strict = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
     class _Template(DocxTemplate):
         _patched: dict[str, str] = {}
@@ -82,6 +58,17 @@ def _template_class() -> Any:
                 patched = self._patched[src_xml] = super().patch_xml(src_xml)
             return patched
 
+        def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                            jinja_env: Any = None) -> str:
+            try:
+                rendered: str = super().render_xml_part(src_xml, part, context, jinja_env)
+            except Exception as exc:  # tagged with its source, re-raised as it came
+                exc.avenant_source = lined(src_xml)  # type: ignore[attr-defined]
+                exc.avenant_part = str(getattr(part, "partname", ""))  # type: ignore
+                raise
+            _strictly_parsed(rendered, strict, etree, getattr(part, "partname", ""))
+            return rendered
+
         def map_tree(self, tree: Any) -> None:
             super().map_tree(parse_xml(etree.tostring(tree)))
 
@@ -92,24 +79,57 @@ def _template_class() -> Any:
     return _Template
 
 
-def _template_error(exc: Exception, label: str) -> TemplateError:
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
+def _strictly_parsed(xml: str, parser: Any, etree: Any, partname: str) -> None:
+    """Refuse rendered XML that only a recovering parser would read (docxtpl's fix_tables)."""
+    try:
+        etree.fromstring(xml.encode("utf-8"), parser)
+    except (etree.XMLSyntaxError, UnicodeEncodeError, ValueError) as exc:
+        reason = ("un caractère qu’un document Word ne peut pas contenir"
+                  if isinstance(exc, UnicodeEncodeError) or "Char" in str(exc)
+                  else "du XML mal formé")
+        raise TemplateError(f"le rendu de {partname or 'la partie'} contient {reason} : "
+                            "document refusé plutôt que tronqué") from None
 
-    text = str(exc)
-    if isinstance(exc, UndefinedError):
-        found = _UNDEFINED_ATTR.search(text) or _UNDEFINED_NAME.search(text)
-        name = found.group(1) if found else text
-        return TemplateError(f"variable absente du jeu de variables : « {name} »", path=label,
-                             value=name)
-    if isinstance(exc, SecurityError):
-        return TemplateError(f"opération interdite dans un modèle (bac à sable) : {text}",
-                             path=label)
-    if isinstance(exc, TemplateSyntaxError):
-        where = " ".join(getattr(exc, "docx_context", []) or []).strip()
-        hint = f" près de « {where[:120]} »" if where else ""
-        return TemplateError(f"balise de modèle invalide : {exc.message}{hint}", path=label)
-    return TemplateError(f"rendu impossible : {text}", path=label)
+
+@functools.cache
+def _validated(template: Path, mtime: int, size: int) -> None:
+    from .compare.package import read_package
+
+    read_package(template)
+
+
+def _open(template: Path, label: str) -> io.BytesIO:
+    """The template's bytes, once the capped zip reader has found it a sound Word file."""
+    try:
+        info = template.stat()
+        if not template.is_file():
+            raise TemplateError("modèle introuvable (ce n’est pas un fichier)", path=label)
+        if info.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"modèle illisible : fichier trop volumineux ({info.st_size} "
+                                f"octets, au plus {MAX_TEMPLATE_BYTES})", path=label)
+        _validated(template.resolve(), info.st_mtime_ns, info.st_size)
+        return io.BytesIO(template.read_bytes())
+    except FileNotFoundError:
+        raise TemplateError("modèle introuvable", path=label) from None
+    except CompareError as exc:
+        raise TemplateError(f"modèle illisible : {exc.message}", path=label) from None
+    except OSError as exc:
+        from .errors import os_reason
+
+        raise TemplateError(f"modèle illisible ({os_reason(exc)})", path=label) from None
+
+
+def _load(template: Path, label: str) -> Any:
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    tpl = _template_class()(_open(template, label))
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise TemplateError(f"modèle illisible : ce n’est pas un document Word valide ({exc})",
+                            path=label) from None
+    return tpl
 
 
 def _text_elements(doc: DocumentObject) -> list[Any]:
@@ -162,27 +182,89 @@ def _equalise_signature_table(doc: DocumentObject) -> None:
 
 def render(template: Path, context: dict[str, Any], *, label: str | None = None,
            typography: bool = True) -> DocumentObject:
-    """Render ``template`` with ``context``; return the python-docx document, checked."""
+    """Render ``template`` with ``context``; return the python-docx document, checked.
+
+    The render runs under the time and memory limits of :func:`generator.sandbox.limits`.
+    """
     from jinja2 import TemplateError as JinjaError
 
     label = label or str(template)
-    if not template.is_file():
-        raise TemplateError("modèle introuvable", path=label)
     try:
-        tpl = _template_class()(str(template))
-        tpl.render(context, jinja_env=_shared_environment(), autoescape=True)
-    except JinjaError as exc:
-        raise _template_error(exc, label) from None
-    except (KeyError, ValueError, OSError) as exc:
-        raise TemplateError(f"modèle illisible : {exc}", path=label) from None
-    doc = tpl.docx
-    _equalise_signature_table(doc)
-    if typography:
-        from .typography import fix_document
+        with limits():
+            tpl = _load(template, label)
+            tpl.render(context, jinja_env=environment(), autoescape=True)
+            doc = tpl.docx
+            _equalise_signature_table(doc)
+            if typography:
+                from .typography import fix_document
 
-        fix_document(doc)
+                fix_document(doc)
+    except TemplateError as exc:
+        if exc.path:
+            raise
+        raise TemplateError(exc.message, path=label, value=exc.value) from None
+    except FormatError as exc:  # a filter could not write a value: say which tag asked
+        raise FormatError(located_error(exc, label).message, path=label,
+                          value=exc.value) from None
+    except (JinjaError, *_FAULTS) as exc:
+        raise located_error(exc, label) from None
     left = leftover_tags(doc)
     if left:
         raise TemplateError(f"balise de modèle restée dans le document : « {left[0][:80]} »",
                             path=label)
     return doc
+
+
+def _sources(tpl: Any) -> list[tuple[str, str]]:
+    """Each part docxtpl renders, as (part name, lined Jinja source)."""
+    parts = [("", tpl.patch_xml(tpl.get_xml()))]
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            parts.append((str(part.partname), tpl.patch_xml(tpl.get_part_xml(part))))
+    return [(name, lined(xml)) for name, xml in parts]
+
+
+def check_template(template: Path, label: str | None = None) -> list[TemplateError]:
+    """Every error of a template found without rendering it: syntax, loads, unknown filters.
+
+    Each is French and names the template, the article (heading) and the tag.
+    """
+    from jinja2 import TemplateSyntaxError, nodes
+
+    label = label or str(template)
+    try:
+        with limits():
+            tpl = _load(template, label)
+            sources = _sources(tpl)
+    except TemplateError as exc:
+        return [exc]
+    env = environment()
+    errors: list[TemplateError] = []
+    for partname, source in sources:
+        try:
+            tree = env.parse(source)
+        except TemplateSyntaxError as exc:
+            errors.append(located(exc, label, source, partname))
+            continue
+        found = len(errors)
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
+                                   nodes.Extends)):
+            errors.append(at("« include », « import » et « extends » sont interdits dans un "
+                             "modèle : un modèle tient en un seul fichier Word", label, source,
+                             node.lineno, partname))
+        for node in tree.find_all(nodes.Filter):
+            if node.name not in env.filters:
+                errors.append(located(TemplateSyntaxError(f"No filter named '{node.name}'.",
+                                                          node.lineno), label, source,
+                                      partname))
+        for node in tree.find_all(nodes.Test):
+            if node.name not in env.tests:
+                errors.append(located(TemplateSyntaxError(f"No test named '{node.name}'.",
+                                                          node.lineno), label, source,
+                                      partname))
+        if len(errors) == found:
+            try:
+                env.compile(source)
+            except TemplateSyntaxError as exc:
+                errors.append(located(exc, label, source, partname))
+    return errors

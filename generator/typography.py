@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .errors import TemplateError
+
 if TYPE_CHECKING:
     from docx.document import Document
 
@@ -267,6 +269,8 @@ def _fix_tree(root: etree._Element) -> None:
         fix_paragraph(p)
 
 
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
+
 _NOTES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
@@ -290,7 +294,11 @@ def fix_document(doc: Document) -> None:
                 _fix_tree(part.element)
             else:
                 # python-docx loads notes as a plain part: fix its XML and store it back.
-                root = etree.fromstring(part.blob)
+                try:
+                    root = etree.fromstring(part.blob, _STRICT)
+                except etree.XMLSyntaxError as exc:
+                    raise TemplateError(f"notes illisibles ({part.partname}) : XML mal formé "
+                                        f"(ligne {exc.lineno})") from None
                 _fix_tree(root)
                 part._blob = etree.tostring(  # no public setter for a plain part's blob
                     root, xml_declaration=True, encoding="UTF-8", standalone=True,

@@ -1,14 +1,15 @@
 """The careful road for YAML that is not plainly well formed: every problem placed exactly.
 
 :func:`careful_tree` walks the event stream once to refuse what must never load (tags that
-would build objects, alias bombs, duplicate keys, impossible dates), with the field path of
-each event, then reads the round-trip tree whose nodes remember their lines. It is slower than
-libyaml's reader in :mod:`generator.loader`, and is only taken when that one gives up.
+would build objects, alias bombs, duplicate keys), with the field path of each event, then
+composes ruamel's node tree and turns it into values by the walk the fast reader uses
+(:func:`generator.yaml_nodes.plain_tree`). It is slower than libyaml's reader in
+:mod:`generator.yaml_reader`, and is only taken when that one gives up. A syntax error after
+a quote left open is placed where the quote opened.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from ruamel.yaml.events import (
 )
 
 from .errors import VariablesError
-from .loader import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Loc, _dotted, _plain
+from .yaml_nodes import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Loc, _dotted, plain_tree
 
 
 @dataclass
@@ -55,14 +56,11 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
 class _Screen:
     """Walk the YAML events once, tracking the field path, and refuse what must never load.
 
-    Refused: explicit tags (``!!python/object…`` would build objects), duplicate keys, dates
-    that do not exist, alias bombs (the size with every alias expanded is counted as the
+    Refused: explicit tags (``!!python/object…`` would build objects), duplicate keys, alias
+    bombs (the size with every alias expanded is counted as the
     events go by, so a billion laughs stops after a few thousand nodes), deep nesting.
     """
 
@@ -113,7 +111,7 @@ class _Screen:
     def feed(self, event: Any) -> None:
         """Check one event."""
         if isinstance(event, ScalarEvent | AliasEvent | CollectionStartEvent):
-            is_key = self._place(event)
+            self._place(event)
             tag = getattr(event, "tag", None)
             if tag and not isinstance(event, AliasEvent):
                 raise self.error(
@@ -127,8 +125,6 @@ class _Screen:
                     raise self.error(f"alias YAML inconnu ou récursif : *{event.anchor}")
                 self._grow(self.anchors[event.anchor])
             elif isinstance(event, ScalarEvent):
-                if not is_key and event.style is None:
-                    self._check_date(event.value)
                 if event.anchor:
                     self.anchors[event.anchor] = 1
                 self._grow(1)
@@ -144,15 +140,6 @@ class _Screen:
                 self.anchors[done.anchor] = done.size
             if self.frames:
                 self.frames[-1].size += done.size
-
-    def _check_date(self, value: str) -> None:
-        match = _DATE.match(value)
-        if match:
-            try:
-                dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise self.error(f"date impossible : {value} (AAAA-MM-JJ, jour et mois "
-                                 "existants)") from None
 
 
 # The YAML parser's messages, in French (matched on the start of the English text).
@@ -192,6 +179,61 @@ def _syntax_message(exc: MarkedYAMLError) -> str:
     return f"erreur de syntaxe YAML (message de l’analyseur : {english}){opened}"
 
 
+_QUOTE_START = re.compile(r"""\s*(?:-\s+)?(?:[^'"#\s][^#]*?:\s+)?(["'])""")
+_QUOTE_END = {'"': re.compile(r'(?:[^"\\]|\\.)*"'), "'": re.compile(r"(?:[^']|'')*'(?!')")}
+
+
+def _quote_spans(text: str) -> list[tuple[int, int | None, str]]:
+    """Quoted values that do not close on their own line: (opening line, closing line, quote).
+
+    Lines count from 1; the closing line is None when the quote never closes.
+    """
+    spans: list[tuple[int, int | None, str]] = []
+    opened: tuple[int, str] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if opened is None:
+            found = _QUOTE_START.match(line)
+            if found and not _QUOTE_END[found.group(1)].match(line, found.end()):
+                opened = (number, found.group(1))
+        elif _QUOTE_END[opened[1]].match(line):
+            spans.append((opened[0], number, opened[1]))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], None, opened[1]))
+    return spans
+
+
+def _unclosed_quote(text: str, line: int) -> tuple[int, str] | None:
+    """The line and French message of a quote left open, when it explains an error at ``line``.
+
+    A value whose quote is not closed swallows the lines below it until the next quote of the
+    same kind, and the parser only stumbles there: the fault is where the quote opened.
+    """
+    for start, end, quote in reversed(_quote_spans(text)):
+        if start < line and (end is None or end >= line - 1):
+            if end is None:
+                return start, (f"guillemet « {quote} » ouvert et jamais refermé (fin de fichier "
+                               "inattendue)")
+            return start, (f"guillemet « {quote} » ouvert et refermé seulement ligne {end} : "
+                           "fermez-le sur la ligne de sa valeur")
+        if start < line:
+            break
+    return None
+
+
+def _syntax_error(exc: MarkedYAMLError, text: str, label: str) -> VariablesError:
+    """The French error for a YAML syntax error, placed where the fault is."""
+    mark = exc.problem_mark or exc.context_mark
+    where = mark.line + 1 if mark else None
+    quote = _unclosed_quote(text, where) if where else None
+    if quote:
+        where, message = quote[0], f"erreur de syntaxe YAML : {quote[1]}"
+    else:
+        message = _syntax_message(exc)
+    return VariablesError(message, path=label, line=where,
+                          field=_field_at(text, where) if where else None)
+
+
 def _screen_events(text: str, label: str) -> None:
     """Refuse explicit tags, alias bombs and syntax errors before anything is constructed."""
     screen = _Screen(label)
@@ -199,10 +241,7 @@ def _screen_events(text: str, label: str) -> None:
         for event in YAML(typ="safe").parse(text):
             screen.feed(event)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise VariablesError(_syntax_message(exc), path=label,
-                             line=mark.line + 1 if mark else screen.line,
-                             field=_dotted(screen.loc) or None) from None
+        raise _syntax_error(exc, text, label) from None
     except YAMLError as exc:
         raise VariablesError(f"YAML illisible ({exc})", path=label) from None
 
@@ -223,19 +262,12 @@ def _field_at(text: str, line: int) -> str | None:
 
 
 def careful_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:
-    """Screen the events, then read the round-trip tree: plain data and each field's line."""
+    """Screen the events, then compose the node tree and read it as the fast reader does."""
     _screen_events(text, label)
     try:
-        tree = YAML(typ="rt").load(text)
+        root = YAML(typ="rt").compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark else None
-        raise VariablesError(_syntax_message(exc), path=label, line=where,
-                             field=_field_at(text, where) if where else None) from None
+        raise _syntax_error(exc, text, label) from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise VariablesError(f"YAML illisible ({exc})", path=label) from None
-    if not isinstance(tree, dict):
-        raise VariablesError("le fichier doit contenir des sections (clé: valeur)", path=label,
-                             line=1)
-    lines: dict[Loc, int] = {}
-    return _plain(tree, (), lines), lines
+    return plain_tree(root, label, careful=True)

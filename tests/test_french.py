@@ -390,3 +390,24 @@ def test_every_filter_and_public_name_is_exported():
 def test_it_elides_de_and_la_before_a_vowel_or_a_mute_h(name, with_de, with_la):
     assert de(name) == with_de
     assert la(name) == with_la
+
+
+# --- What no filter can write -----------------------------------------------------------
+
+@pytest.mark.parametrize("value", [10**15 + 1, 10**28, 10**40, 1e300, Decimal("1e30"),
+                                   Decimal("1000000000000000.01")])
+@pytest.mark.parametrize("formatter", [french.montant, french.montant_en_lettres])
+def test_an_amount_beyond_what_the_text_can_say_is_a_french_format_error(formatter, value):
+    with pytest.raises(FormatError, match="montant trop grand pour être écrit"):
+        formatter(value)
+
+
+@pytest.mark.parametrize("value", [10**15 + 1, -(10**28), 10**40])
+@pytest.mark.parametrize("formatter", [french.nombre, french.en_lettres])
+def test_a_number_beyond_what_the_text_can_say_is_a_french_format_error(formatter, value):
+    with pytest.raises(FormatError, match="trop grand pour être écrit"):
+        formatter(value)
+
+
+def test_the_largest_amount_written_is_still_written_whole():
+    assert montant(10**15) == "1\u202f000\u202f000\u202f000\u202f000\u202f000\xa0€"

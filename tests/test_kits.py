@@ -204,6 +204,7 @@ def test_build_names_the_article_and_the_tag_of_a_broken_template(project: Path)
                    "{{ financement.etat|montant_lettres }} Le tribunal administratif")
     result = run_cli("--root", str(project), "build", DOSSIER, "2023")
     assert result.returncode == 1
-    assert (f"templates/{KIT}/modele.docx: Article 14 : Règlement des conflits : filtre inconnu "
-            "« montant_lettres »") in result.stderr, result.stderr
+    assert f"templates/{KIT}/modele.docx: " in result.stderr
+    assert "Article 14 : Règlement des conflits" in result.stderr
+    assert "montant_lettres" in result.stderr
     assert "No filter" not in result.stderr and "Traceback" not in result.stderr

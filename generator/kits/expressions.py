@@ -10,13 +10,10 @@ from ..errors import AvenantError
 
 @functools.cache
 def environment() -> Any:
-    """The template's sandboxed environment (generator.render), with every filter registered."""
-    from ..render import _shared_environment
-    from ..text import FILTERS
+    """The templates' sandbox (generator.sandbox): every filter, French and generic, is there."""
+    from ..sandbox import environment as sandbox
 
-    env = _shared_environment()
-    env.filters.update(FILTERS)
-    return env
+    return sandbox()
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,0 +1,162 @@
+"""The Jinja sandbox templates run in, with bounds on what one render may cost.
+
+A template is a Word file anyone may hand over: besides Jinja's sandbox (no Python internals),
+it may not load other templates, build huge numbers, strings or ranges, run longer than
+:data:`TIME_LIMIT` seconds or grow the process by more than :data:`MEMORY_LIMIT` bytes. Each
+refusal is a :class:`Refused` (a Jinja ``SecurityError``) whose message is French.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import resource
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from jinja2 import BaseLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+MAX_RANGE = 10_000
+MAX_LENGTH = 1_000_000  # characters or items built by one operation
+MAX_EXPONENT = 64
+MAX_BITS = 10_000  # of an integer computed by a template (about 3,000 digits)
+TIME_LIMIT = 15.0  # seconds per render; the 2023 avenant takes a tenth of one
+MEMORY_LIMIT = 512 * 1024**2  # bytes of address space a render may add (it needs ~50 MB)
+_CACHE_SIZE = 64  # distinct template parts kept compiled (a few per template)
+
+
+class Refused(SecurityError):
+    """Something a template may not do; the message is French."""
+
+
+class Timeout(Exception):
+    """A render ran past its time limit (raised from a signal handler)."""
+
+
+class _NoLoader(BaseLoader):
+    """Templates stand alone: ``include``, ``import`` and ``extends`` are refused."""
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        raise Refused(f"« include », « import » et « extends » sont interdits dans un modèle "
+                      f"(« {template} ») : un modèle tient en un seul fichier Word")
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise Refused(f"range() trop grand ({len(numbers)} éléments, au plus {MAX_RANGE})")
+    return numbers
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(\*|[0-9]{4,})")
+
+
+class _Bounded(SandboxedEnvironment):
+    """The sandbox, with powers, repetitions and string formatting bounded."""
+
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "**":
+            if isinstance(right, int | float) and isinstance(left, int | float) and abs(left) > 1 \
+                    and (abs(right) > MAX_EXPONENT
+                         or (isinstance(left, int) and left.bit_length() * right > MAX_BITS)):
+                raise Refused(f"puissance trop grande ({left!r} ** {right!r}, exposant au plus "
+                              f"{MAX_EXPONENT})")
+            return super().call_binop(context, op, left, right)
+        if op == "*":
+            for sequence, times in ((left, right), (right, left)):
+                size = _size(sequence)
+                if size is not None and isinstance(times, int) and size * times > MAX_LENGTH:
+                    raise Refused(f"répétition trop longue ({size} × {times}, au plus "
+                                  f"{MAX_LENGTH} caractères ou éléments)")
+            if isinstance(left, int) and isinstance(right, int) and (
+                    left.bit_length() + right.bit_length() > MAX_BITS):
+                raise Refused("nombre trop grand dans un calcul du modèle")
+            return super().call_binop(context, op, left, right)
+        if op == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise Refused("format « % » trop large dans un modèle")
+        return super().call_binop(context, op, left, right)
+
+
+@functools.cache
+def environment() -> Any:
+    """One sandbox per process, compiling each template source only once.
+
+    docxtpl hands every part to ``from_string`` afresh; building many avenants from one
+    template would otherwise parse and compile the same Jinja source each time.
+    """
+    from .french import FILTERS
+    from .text import FILTERS as TEXT_FILTERS
+
+    class _CompileOnce(_Bounded):
+        _compiled: dict[str, Any] = {}
+
+        def from_string(self, source: Any, globals: Any = None,
+                        template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= _CACHE_SIZE:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+
+    env = _CompileOnce(undefined=StrictUndefined, autoescape=True, loader=_NoLoader())
+    env.filters.update(FILTERS)
+    env.filters.update(TEXT_FILTERS)
+    env.globals["range"] = _bounded_range
+    return env
+
+
+def _raise_timeout(signum: int, frame: Any) -> None:
+    raise Timeout
+
+
+def _address_space() -> int:
+    """The process's current virtual size in bytes (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * resource.getpagesize()
+
+
+@contextlib.contextmanager
+def limits(seconds: float = TIME_LIMIT, memory: int = MEMORY_LIMIT) -> Iterator[None]:
+    """Run the body under a time limit (SIGALRM) and an address-space limit (RLIMIT_AS).
+
+    Both need the main thread (a signal handler, and a limit that binds the whole process);
+    elsewhere the body runs unbounded. No subprocess is started inside: the limits are
+    restored on the way out, and LibreOffice runs after rendering, unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    current = _address_space()
+    bounded = current and (soft == resource.RLIM_INFINITY or soft > current + memory)
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        if bounded:
+            cap = current + memory
+            resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY
+                                                    else min(cap, hard), hard))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if bounded:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
