@@ -17,8 +17,8 @@ from pathlib import Path
 from ..checks import ERREUR, check
 from ..errors import AvenantError, UsageError, VariablesError
 from ..files import write_all
-from ..loader import read_tree
 from ..paths import Project, check_name, version_key
+from ..yaml_reader import read_tree
 
 
 @dataclass

@@ -23,8 +23,8 @@ from ..errors import AvenantError, InvalidVariables, Problem, VariablesError
 from ..files import write_atomic
 from ..kits.sets import VariableSet, from_tree
 from ..kits.template_check import check_template
-from ..loader import read_tree
 from ..paths import Project
+from ..yaml_reader import read_tree
 from .form import Field, Loc, display, field_at, new_element, parse_path, to_value
 
 OPERATIONS = ("ajouter", "retirer", "monter", "descendre")
