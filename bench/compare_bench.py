@@ -124,6 +124,33 @@ def measure(name: str, articles: int, folder: Path, runs: int = 3) -> tuple[floa
     return ours, theirs
 
 
+_PEAK_SCRIPT = """
+import resource, runpy, sys, time
+sys.argv = ["generator.compare", *sys.argv[1:]]
+start = time.perf_counter()
+try:
+    runpy.run_module("generator.compare", run_name="__main__")
+except SystemExit:
+    pass
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def long_paragraph(size: int, folder: Path) -> tuple[float, float]:
+    """One paragraph of ``size`` characters, 2 % of words edited: (seconds, peak MB) of a diff."""
+    sys.path.insert(0, str(ROOT))
+    from tests.test_compare_support import long_paragraph_pair
+
+    old, new = long_paragraph_pair(folder, size)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_SCRIPT, str(old), str(new), str(folder / "long.docx"),
+         "--quiet", "--date", "2024-03-01T09:00:00Z"],
+        check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+        capture_output=True, text=True)
+    seconds, peak_kb = done.stdout.split()[-2:]
+    return float(seconds), int(peak_kb) / 1024
+
+
 def main() -> None:
     """Print one line per pair: both timings and the ratio."""
     # An installed package runs from compiled bytecode; with PYTHONDONTWRITEBYTECODE set, the
@@ -136,6 +163,10 @@ def main() -> None:
             ours, theirs = measure(name.replace(" ", "-"), articles, folder, runs)
             print(f"diff ({name}): interne {ours:.2f} s, docxodus {theirs:.2f} s, "
                   f"ratio {theirs / ours:.1f}×", flush=True)
+        for label, size in (("5 Ko", 5_000), ("50 Ko", 50_000), ("5 Mo", 5_000_000)):
+            seconds, peak = long_paragraph(size, folder)
+            print(f"diff (paragraphe de {label}, 2 % des mots modifiés): {seconds:.2f} s, "
+                  f"pic mémoire {peak:.0f} Mo", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Building every version of every dossier at once: on every core, with a progress bar.
+"""Building every version of every dossier at once, on every core.
 
 Each item is built by :func:`generator.build.build` in a worker process; an error stops that
-item only. A closing table says what became of each one, and the exit status whether any
-failed.
+item only. :func:`build_all` reports each outcome to a callback as it comes (the CLI draws a
+progress bar) and returns them all, in order (the CLI prints the table and the exit status).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from .errors import AvenantError, UsageError
 from .paths import Project, version_key
@@ -45,23 +45,7 @@ def work_list(project: Project) -> list[tuple[str, str]]:
     return sorted(items, key=lambda item: (item[0], version_key(item[1])))
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What changes when a file is replaced (a rename gives a new inode)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
-def _stamps(folder: Path) -> dict[str, tuple[int, int, int] | None]:
-    try:
-        return {entry.name: _stamp(Path(entry.path)) for entry in os.scandir(folder)}
-    except OSError:
-        return {}
-
-
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     """French agreement: singular for 0 and 1."""
     return f"{count} {word}{'' if count < 2 else 's'}"
 
@@ -72,21 +56,18 @@ def build_one(root: str, dossier: str, version: str, force: bool, pdf: bool) -> 
 
     project = Project(Path(root))
     try:
-        before = _stamps(project.output_dir(dossier, version))
         result = build(dossier, version, root=project.root, force=force, pdf=pdf)
     except AvenantError as exc:
         return Outcome(dossier, version, FAILED, str(exc))
     except Exception as exc:  # reported in the summary, never as a traceback
         return Outcome(dossier, version, FAILED,
                        f"erreur interne ({type(exc).__name__}) : {exc}")
-    written = [result.docx] + ([result.pdf] if result.pdf else [])
-    changed = any(before.get(path.name) != _stamp(path) for path in written)
     notes = []
     if result.warnings:
-        notes.append(f"{_plural(len(result.warnings), 'avertissement')} "
+        notes.append(f"{plural(len(result.warnings), 'avertissement')} "
                      f"(avenant check {dossier} {version})")
     notes += [f"ancien fichier conservé : {project.relative(b)}" for b in result.backups]
-    return Outcome(dossier, version, BUILT if changed else UNCHANGED,
+    return Outcome(dossier, version, BUILT if result.changed else UNCHANGED,
                    project.relative(result.docx), tuple(notes))
 
 
@@ -141,61 +122,28 @@ def _outcomes(items: list[tuple[str, str]], jobs: int, root: str, force: bool,
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _summary(outcomes: list[Outcome], elapsed: float, console: Any) -> None:
-    from rich.table import Table
-    from rich.text import Text
+@dataclass(frozen=True)
+class Batch:
+    """Every outcome, in the order of :func:`work_list`, the processes used, the time taken."""
 
-    table = Table()
-    table.add_column("Dossier")
-    table.add_column("Version")
-    table.add_column("Statut")
-    table.add_column("Fichier ou message", overflow="fold")
-    styles = {BUILT: "green", UNCHANGED: "dim", FAILED: "bold red"}
-    for o in outcomes:
-        table.add_row(Text(o.dossier), Text(o.version), Text(o.status, style=styles[o.status]),
-                      Text("\n".join((o.detail, *o.notes)),
-                           style="red" if o.status == FAILED else ""))
-    console.print(table)
-    counts = {status: sum(o.status == status for o in outcomes)
-              for status in (BUILT, UNCHANGED, FAILED)}
-    seconds = f"{elapsed:.1f}".replace(".", ",")
-    console.print(
-        f"{_plural(len(outcomes), 'avenant')} en {seconds}\u00a0s : "
-        f"{_plural(counts[BUILT], 'construit')}, {_plural(counts[UNCHANGED], 'inchangé')}, "
-        f"{counts[FAILED]} en échec", highlight=False)
+    outcomes: list[Outcome]
+    jobs: int
+    elapsed: float
 
-
-def _follow(results: Iterator[Outcome], outcomes: list[Outcome], total: int, jobs: int,
-            console: Any, err: TextIO) -> None:
-    """Collect outcomes, with a progress bar on a terminal and a line each elsewhere."""
-    from rich import progress as bar
-    from rich.markup import escape
-
-    if console.is_terminal:
-        progress = bar.Progress(bar.TextColumn("{task.description}"), bar.BarColumn(),
-                                bar.MofNCompleteColumn(), bar.TimeElapsedColumn(),
-                                console=console, transient=True)
-        with progress:
-            task = progress.add_task(f"construction ({jobs} processus)", total=total)
-            for outcome in results:
-                outcomes.append(outcome)
-                if outcome.status == FAILED:
-                    progress.console.print(
-                        f"[red]échec[/] : {escape(outcome.dossier)} {escape(outcome.version)}")
-                progress.advance(task)
-    else:
-        width = len(str(total))
-        for outcome in results:
-            outcomes.append(outcome)
-            print(f"[{len(outcomes):>{width}}/{total}] {outcome.dossier} {outcome.version} : "
-                  f"{outcome.status}", file=err, flush=True)
+    @property
+    def failed(self) -> bool:
+        """Whether any version failed."""
+        return any(o.status == FAILED for o in self.outcomes)
 
 
 def build_all(*, root: Path | str = ".", force: bool = False, pdf: bool = False,
-              jobs: int = 0, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Build every version of every dossier; return the exit status (1 if any failed)."""
-    from rich.console import Console
+              jobs: int = 0, started: Callable[[int, int], None] | None = None,
+              progress: Callable[[Outcome], None] | None = None) -> Batch:
+    """Build every version of every dossier.
 
+    ``started(total, jobs)`` is called once the workers run, ``progress(outcome)`` as each
+    version is done (in completion order).
+    """
     from .build import build as _build  # noqa: F401 - imported once, before workers fork
 
     project = Project(Path(root))
@@ -204,18 +152,16 @@ def build_all(*, root: Path | str = ".", force: bool = False, pdf: bool = False,
         raise UsageError(f"aucun jeu de variables à construire dans "
                          f"{project.relative(project.variables)}/")
     jobs = _job_count(jobs, len(items))
-    out = out or sys.stdout
-    err = err or sys.stderr
-    summary_console = Console(file=out, width=None if out.isatty() else 200)
-    progress_console = Console(file=err, width=None if err.isatty() else 200)
-
     start = time.monotonic()
     outcomes: list[Outcome] = []
     with _outcomes(items, jobs, str(project.root), force, pdf) as results:
-        _follow(results, outcomes, len(items), jobs, progress_console, err)
+        if started is not None:
+            started(len(items), jobs)
+        for outcome in results:
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
     elapsed = time.monotonic() - start
-
     order = {item: index for index, item in enumerate(items)}
     outcomes.sort(key=lambda o: order[(o.dossier, o.version)])
-    _summary(outcomes, elapsed, summary_console)
-    return 1 if any(o.status == FAILED for o in outcomes) else 0
+    return Batch(outcomes, jobs, elapsed)

@@ -7,7 +7,6 @@ Every output records what made it: core and custom properties in the DOCX, and
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import subprocess
 import tempfile
@@ -20,7 +19,7 @@ from docx.oxml.ns import qn
 from . import __version__
 from .checks import errors, problems
 from .errors import AvenantError, InvalidVariables, OutputError, Problem, TemplateError
-from .files import sha256, write_all, write_atomic
+from .files import MANIFEST, sha256, write_all
 from .french import numero
 from .kernel.draft import mark_projet, projet_problems
 from .kits.sets import VariableSet, load
@@ -52,6 +51,8 @@ class BuildResult:
     pdf: Path | None = None
     backups: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    changed: bool = False  # whether the avenant (or its PDF) was created or replaced
+    variables: VariableSet | None = None
 
 
 def load_set(project: Project, dossier: str, version: str) -> LoadedSet:
@@ -169,21 +170,6 @@ def _pdf_bytes(docx: bytes, name: str) -> bytes:
         return pdf.read_bytes()
 
 
-def _previous_hashes(manifest: Path) -> dict[str, str]:
-    try:
-        return dict(json.loads(manifest.read_text(encoding="utf-8")).get("fichiers", {}))
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def _last_pdf(path: Path, previous: dict[str, str]) -> bool:
-    """Tell whether ``path`` is the PDF the last build wrote, untouched since.
-
-    LibreOffice never writes the same PDF twice, so our own may be replaced without --force.
-    """
-    return path.suffix == ".pdf" and previous.get(path.name) == sha256(path.read_bytes())
-
-
 def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | None = None,
           force: bool = False, pdf: bool = False) -> BuildResult:
     """Build the avenant of DOSSIER VERSION; return the paths written."""
@@ -199,19 +185,14 @@ def build(dossier: str, version: str, *, root: Path | str = ".", output: Path | 
     pdf_path = target.with_suffix(".pdf") if pdf else None
     if pdf_path is not None:
         written[pdf_path.name] = _pdf_bytes(docx, target.name)
-    manifest = target.with_name("manifest.json")
-    previous = _previous_hashes(manifest)
-    backups = write_all({target.with_name(n): d for n, d in written.items()}, force=force,
-                        ours=lambda path, _data: _last_pdf(path, previous),
-                        label=project.relative)
     content = {
-        "outil": {"nom": "avenant", "version": __version__},
         "dossier": dossier,
         "version": version,
         "entrees": dict(sorted(inputs.items())),
-        "fichiers": {n: sha256(d) for n, d in sorted(written.items())},
     }
-    data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode()
-    write_atomic(manifest, data, force=True, label=project.relative(manifest), keep_old=False)
-    return BuildResult(docx=target, manifest=manifest, pdf=pdf_path, backups=backups,
-                       warnings=loaded.warnings)
+    done = write_all({target.with_name(n): d for n, d in written.items()}, force=force,
+                     manifest=content, label=project.relative)
+    return BuildResult(docx=target, manifest=target.with_name(MANIFEST), pdf=pdf_path,
+                       backups=done.backups, warnings=loaded.warnings,
+                       changed=any(p.name != MANIFEST for p in done.changed),
+                       variables=loaded.variables)

@@ -8,9 +8,53 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
+
+
+def _quoted(value: str) -> str:
+    """A Python repr ('x' or "x") as a French quotation: « x »."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return f"« {value} »"
+
+
+_TYPES = {"int": "nombre entier", "float": "nombre", "Path": "chemin"}
+# argparse's English messages (Python 3.11 to 3.13), and what a French user reads instead.
+_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^argument (.+?): "), lambda m: f"argument {m[1]} : "),
+    (re.compile(r"invalid choice: (.+?) \(choose from (.*)\)"),
+     lambda m: f"choix invalide : {_quoted(m[1])} (choix possibles : "
+               f"{', '.join(c.strip().strip(chr(39)) for c in m[2].split(','))})"),
+    (re.compile(r"invalid (\w+) value: (.+)$"),
+     lambda m: f"valeur invalide ({_TYPES.get(m[1], m[1])} attendu) : {_quoted(m[2])}"),
+    (re.compile(r"the following arguments are required: (.*)"),
+     lambda m: f"arguments obligatoires manquants : {m[1]}"),
+    (re.compile(r"unrecognized arguments: (.*)"), lambda m: f"arguments non reconnus : {m[1]}"),
+    (re.compile(r"expected one argument"), lambda m: "une valeur est attendue"),
+    (re.compile(r"expected at most one argument"), lambda m: "une valeur au plus est attendue"),
+    (re.compile(r"expected at least one argument"),
+     lambda m: "au moins une valeur est attendue"),
+    (re.compile(r"expected (\d+) arguments?"), lambda m: f"{m[1]} valeur(s) attendue(s)"),
+    (re.compile(r"not allowed with argument (.*)"),
+     lambda m: f"incompatible avec l’argument {m[1]}"),
+    (re.compile(r"one of the arguments (.*) is required"),
+     lambda m: f"l’un des arguments {m[1]} est obligatoire"),
+    (re.compile(r"ambiguous option: (.*) could match (.*)"),
+     lambda m: f"option ambiguë : {m[1]} peut désigner {m[2]}"),
+    (re.compile(r"ignored explicit argument (.*)"),
+     lambda m: f"valeur ignorée : {_quoted(m[1])}"),
+]
+
+
+def french(message: str) -> str:
+    """An argparse error message in French."""
+    for pattern, replace in _MESSAGES:
+        message = pattern.sub(replace, message)
+    return message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,18 +64,12 @@ class _Parser(argparse.ArgumentParser):
         return super().format_usage().replace("usage:", "utilisation :", 1)
 
     def format_help(self) -> str:
-        return super().format_help().replace("usage:", "utilisation :", 1)
+        text = super().format_help().replace("usage:", "utilisation :", 1)
+        return re.sub(r"^(arguments|options):$", r"\1 :", text, flags=re.MULTILINE)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for english, french in (
-            ("the following arguments are required", "arguments obligatoires manquants"),
-            ("unrecognized arguments", "arguments non reconnus"),
-            ("invalid choice", "choix invalide"),
-            ("expected one argument", "une valeur est attendue"),
-        ):
-            message = message.replace(english, french)
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"avenant : erreur : {message}\n")
+        self.exit(2, f"avenant : erreur : {french(message)}\n")
 
 
 def _french_help(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="avenant", description="Avenants aux conventions : produire, vérifier, "
                      "préparer l’année suivante, comparer.")
     _french_help(parser)
-    parser.add_argument("--root", type=Path, default=Path("."),
+    parser.add_argument("--root", type=Path, default=Path("."), metavar="CHEMIN",
                         help="dossier du projet (templates/, variables/, output/) ; "
                              "par défaut le dossier courant")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
@@ -59,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, metavar="CHEMIN",
                        help="fichier DOCX à écrire (par défaut dans output/)")
     build.add_argument("--force", action="store_true",
-                       help="remplace un fichier existant différent (l’ancien est gardé à côté)")
+                       help="remplace aussi un fichier modifié à la main ou inconnu de "
+                            "manifest.json (l’ancien est gardé à côté)")
     build.add_argument("--pdf", action="store_true", help="produit aussi le PDF (PDF/A-2b)")
     build.add_argument("--all", action="store_true", dest="all_",
                        help="produit toutes les versions de tous les dossiers")
@@ -93,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="compare deux versions ou deux fichiers Word",
                           description="avenant diff DOSSIER ANCIENNE NOUVELLE, ou "
                                       "avenant diff ANCIEN.docx NOUVEAU.docx.")
-    diff.add_argument("items", nargs="+", metavar="ARG")
+    diff.add_argument("items", nargs="+", metavar="ARG",
+                      help="DOSSIER ANCIENNE NOUVELLE, ou ANCIEN.docx NOUVEAU.docx")
     diff.add_argument("-o", "--output", type=Path, metavar="CHEMIN",
                       help="fichier DOCX de comparaison à écrire")
     diff.add_argument("--auteur", default="avenant", help="auteur des modifications suivies")
@@ -102,7 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--moteur", choices=["interne", "docxodus"], default="interne",
                       help="moteur de comparaison (par défaut : interne)")
     diff.add_argument("--force", action="store_true",
-                      help="remplace une comparaison existante différente")
+                      help="remplace aussi une comparaison ou un avenant modifiés à la main "
+                           "(l’ancien est gardé à côté)")
     serve = sub.add_parser("serve", help="page web locale pour rédiger et relire",
                            description="Sert une page web locale : formulaire, vérification et "
                                        "aperçu en direct, construction, comparaison.")
@@ -121,25 +162,62 @@ def _print_problems(found: list, stream: TextIO = sys.stdout) -> None:
         print(f"{problem.severity} : {problem}", file=stream)
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[name]
+
+
+def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.all_:
+        if args.dossier or args.output:
+            parser.error("--all construit tous les dossiers dans output/ : ni DOSSIER, ni "
+                         "VERSION, ni -o avec --all")
+        return _build_all(args)
+    if args.jobs:
+        parser.error("-j/--jobs ne sert qu’avec --all")
+    if not args.dossier or not args.version:
+        parser.error("build attend DOSSIER VERSION, ou --all")
+    from .build import build
+
+    result = build(args.dossier, args.version, root=args.root, output=args.output,
+                   force=args.force, pdf=args.pdf)
+    _print_problems(result.warnings)
+    for backup in result.backups:
+        print(f"ancien fichier conservé : {backup}")
+    print(result.docx)
+    if result.pdf:
+        print(result.pdf)
+    return 0
+
+
+def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .compare import report_text
+    from .diffing import diff
+    from .errors import CommandError
+    from .paths import Project
+
+    try:
+        result = diff(args.items, root=args.root, output=args.output, author=args.auteur,
+                      comments=args.commentaires, engine=args.moteur, force=args.force)
+    except CommandError as exc:
+        parser.error(str(exc))
+    project = Project(args.root)
+    for path, replaced in result.built:
+        if replaced:
+            print(f"avenant reconstruit avant la comparaison (jeu de variables ou modèle plus "
+                  f"récent) : {project.relative(path)}")
+        else:
+            print(f"avenant construit pour la comparaison : {project.relative(path)}")
+    for backup in result.backups:
+        print(f"ancien fichier conservé : {project.relative(backup)}")
+    print(report_text(result.comparison, value_changes=result.value_rows))
+    print(f"Rapport HTML : {project.relative(result.html)}")
+    return 0
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "build":
-        if args.all_:
-            from .batch import build_all
-
-            return build_all(root=args.root, force=args.force, pdf=args.pdf, jobs=args.jobs)
-        if not args.dossier or not args.version:
-            parser.error("build attend DOSSIER VERSION, ou --all")
-        from .build import build
-
-        result = build(args.dossier, args.version, root=args.root, output=args.output,
-                       force=args.force, pdf=args.pdf)
-        _print_problems(result.warnings)
-        for backup in result.backups:
-            print(f"ancien fichier conservé : {backup}")
-        print(result.docx)
-        if result.pdf:
-            print(result.pdf)
-        return 0
+        return _build(args, _subparser(parser, "build"))
     if args.command == "check":
         from .checks import check
 
@@ -167,8 +245,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .kits.kit import load_kit
         from .kits.schema import schema_text
 
-        found = load_kit(args.root, args.kit)
-        print(schema_text(found) if args.schema else describe(found), end="")
+        kit = load_kit(args.root, args.kit)
+        print(schema_text(kit) if args.schema else describe(kit), end="")
         return 0
     if args.command == "new":
         from .drafting import new
@@ -181,10 +259,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             _print_problems(drafted.review)
         return 0
     if args.command == "diff":
-        from .diffing import diff
-
-        return diff(args.items, root=args.root, output=args.output, author=args.auteur,
-                    comments=args.commentaires, engine=args.moteur, force=args.force)
+        return _diff(args, _subparser(parser, "diff"))
     if args.command == "serve":
         return _serve(args)
     parser.print_help()
@@ -206,6 +281,91 @@ def _serve(args: argparse.Namespace) -> int:
           ready=lambda url: print(f"avenant : page disponible sur {url} (Ctrl+C pour arrêter)",
                                   flush=True))
     return 0
+
+
+# --- build --all: a progress bar (or a line per avenant) while it runs, then a table -------
+
+def _build_all(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .batch import build_all
+
+    out, err = sys.stdout, sys.stderr
+    summary = Console(file=out, width=None if out.isatty() else 200)
+    console = Console(file=err, width=None if err.isatty() else 200)
+    shown = _Progress(console, err)
+    try:
+        batch = build_all(root=args.root, force=args.force, pdf=args.pdf, jobs=args.jobs,
+                          started=shown.start, progress=shown.advance)
+    finally:
+        shown.stop()
+    _summary(batch, summary)
+    return 1 if batch.failed else 0
+
+
+class _Progress:
+    """Progress of ``build --all``: a rich bar on a terminal, one line per avenant elsewhere."""
+
+    def __init__(self, console: Any, err: TextIO) -> None:
+        self.console, self.err = console, err
+        self.bar: Any = None
+        self.total = self.count = 0
+
+    def start(self, total: int, jobs: int) -> None:
+        self.total = total
+        if self.console.is_terminal:
+            from rich import progress as bar
+
+            self.bar = bar.Progress(bar.TextColumn("{task.description}"), bar.BarColumn(),
+                                    bar.MofNCompleteColumn(), bar.TimeElapsedColumn(),
+                                    console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(f"construction ({jobs} processus)", total=total)
+
+    def advance(self, outcome: Any) -> None:
+        from rich.markup import escape
+
+        from .batch import FAILED
+
+        self.count += 1
+        if self.bar is None:
+            width = len(str(self.total))
+            print(f"[{self.count:>{width}}/{self.total}] {outcome.dossier} {outcome.version} : "
+                  f"{outcome.status}", file=self.err, flush=True)
+            return
+        if outcome.status == FAILED:
+            self.bar.console.print(
+                f"[red]échec[/] : {escape(outcome.dossier)} {escape(outcome.version)}")
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(batch: Any, console: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .batch import BUILT, FAILED, UNCHANGED, plural
+
+    table = Table()
+    for title in ("Dossier", "Version", "Statut"):
+        table.add_column(title)
+    table.add_column("Fichier ou message", overflow="fold")
+    styles = {BUILT: "green", UNCHANGED: "dim", FAILED: "bold red"}
+    for o in batch.outcomes:
+        table.add_row(Text(o.dossier), Text(o.version), Text(o.status, style=styles[o.status]),
+                      Text("\n".join((o.detail, *o.notes)),
+                           style="red" if o.status == FAILED else ""))
+    console.print(table)
+    counts = {status: sum(o.status == status for o in batch.outcomes)
+              for status in (BUILT, UNCHANGED, FAILED)}
+    seconds = f"{batch.elapsed:.1f}".replace(".", ",")
+    console.print(
+        f"{plural(len(batch.outcomes), 'avenant')} en {seconds}\u00a0s : "
+        f"{plural(counts[BUILT], 'construit')}, {plural(counts[UNCHANGED], 'inchangé')}, "
+        f"{counts[FAILED]} en échec", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,97 +3,130 @@
 For two versions, the values that moved are listed first (old → new, written as in the
 document) and each changed passage is explained by the value(s) it shows; for two files, the
 changed passages are grouped by article or heading.
+
+The avenants compared are those under output/, brought up to date first; the redline and its
+HTML report are written by :func:`generator.files.write_all` (recorded in the folder's
+manifest). :func:`diff` returns a :class:`DiffResult`; the CLI prints the report.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .files import write_all, write_atomic
+from .errors import CommandError, OutputError, UsageError
 from .kits.changes import ValueChange, explainer, value_changes
 from .paths import Project, check_name
 
-__all__ = ["ValueChange", "diff", "explainer", "value_changes"]
+__all__ = ["DiffResult", "ValueChange", "diff", "explainer", "value_changes"]
 
-def _revision_date(new_document: Path) -> dt.datetime:
-    """The revisions' date: the new document's own date.
 
-    So the same inputs give the same redline; SOURCE_DATE_EPOCH overrides it, and the clock
-    is the last resort.
+def _docx_for(project: Project, dossier: str, version: str, force: bool,
+              built: list[tuple[Path, bool]], backups: list[Path]) -> tuple[Path, Any]:
+    """The built avenant of a version, brought up to date first, and its variable set.
+
+    A build older than its variable set or template is rebuilt by the one rule of
+    :mod:`generator.files` (our own untouched file is replaced; a hand-edited one needs
+    ``force``), so the comparison is always of the files the user sees under output/.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    from .build import build
+
+    folder = project.output_dir(dossier, version)
+    before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     try:
-        import docx
+        result = build(dossier, version, root=project.root, force=force)
+    except OutputError as exc:
+        raise OutputError(f"{exc.message} ; cet avenant doit être reconstruit avant la "
+                          f"comparaison (ou comparez les fichiers eux-mêmes : avenant diff "
+                          f"ANCIEN.docx NOUVEAU.docx)", path=exc.path) from None
+    if result.changed:
+        built.append((result.docx, result.docx.name in before))
+    backups.extend(result.backups)
+    return result.docx, result.variables
 
-        modified = docx.Document(str(new_document)).core_properties.modified
-    except Exception:  # an unreadable file is reported by compare() itself
-        modified = None
-    if modified is not None:
-        return modified.replace(tzinfo=dt.UTC) if modified.tzinfo is None else modified
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+def check_author(author: str) -> str:
+    """Refuse an author that a Word file cannot hold (XML 1.0 characters only)."""
+    for char in author:
+        if not _xml_char(char):
+            raise UsageError(f"--auteur : caractère interdit dans un document Word "
+                             f"(U+{ord(char):04X})", field="auteur", value=author)
+    return author
 
 
-def _docx_for(project: Project, dossier: str, version: str, workdir: Path) -> tuple[Path, Any]:
-    """The built avenant of a version (built now when needed) and its variable set."""
-    from .build import load_set, render_set
+def _xml_char(char: str) -> bool:
+    code = ord(char)
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
 
-    loaded = load_set(project, dossier, version)
-    data, _, _ = render_set(loaded)
-    name = f"avenant-{loaded.variables.avenant.numero}.docx"
-    built = project.output_dir(dossier, version) / name
-    if built.is_file() and built.read_bytes() == data:
-        return built, loaded.variables
-    if not built.exists():
-        write_atomic(built, data, label=project.relative(built))
-        return built, loaded.variables
-    # A different file is already there (older template?): compare what the set says now.
-    fresh = workdir / f"{version}-{name}"
-    fresh.write_bytes(data)
-    return fresh, loaded.variables
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+@dataclass
+class DiffResult:
+    """What ``avenant diff`` compared and wrote; the CLI prints it."""
+
+    comparison: Any
+    value_rows: list[tuple[str, str, str]]
+    docx: Path
+    html: Path
+    built: list[tuple[Path, bool]]  # avenants written first, and whether one was replaced
+    backups: list[Path]
 
 
 def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None,
          author: str = "avenant", comments: bool = False, engine: str = "interne",
-         force: bool = False) -> int:
-    """Run ``avenant diff``; print the report; return the exit status."""
-    from .compare import compare, report_html, report_text
+         force: bool = False) -> DiffResult:
+    """Compare two versions of a dossier, or two Word files; write the redline and the report.
+
+    Raises :class:`CommandError` for a wrong number of arguments, and the errors of
+    :func:`generator.compare.compare` and :func:`generator.files.write_all`.
+    """
+    from .compare import compare, report_html
+    from .files import write_all
 
     project = Project(Path(root))
+    check_author(author)
+    built: list[tuple[Path, bool]] = []
+    backups: list[Path] = []
+    changes: list[ValueChange] = []
+    if len(items) == 3:
+        dossier, old_version, new_version = items
+        check_name(dossier, "nom de dossier")
+        old, old_vars = _docx_for(project, dossier, old_version, force, built, backups)
+        new, new_vars = _docx_for(project, dossier, new_version, force, built, backups)
+        changes = value_changes(old_vars, new_vars)
+        default = (project.output_dir(dossier, new_version) /
+                   f"comparaison-{old_version}-{new_version}.docx")
+        title = f"{dossier} : {old_version} → {new_version}"
+    elif len(items) == 2:
+        old, new = Path(items[0]), Path(items[1])
+        if not old.exists() and items[0] in project.dossiers():
+            raise CommandError(f"diff {items[0]} attend deux versions : "
+                               f"avenant diff {items[0]} ANCIENNE NOUVELLE")
+        default = project.output / f"comparaison-{old.stem}-{new.stem}.docx"
+        title = f"{old.name} → {new.name}"
+    else:
+        raise CommandError("diff attend DOSSIER ANCIENNE NOUVELLE, ou ANCIEN.docx NOUVEAU.docx")
+    target = output if output is not None else default
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"le fichier de comparaison doit se terminer par .docx : {target}")
+    html_target = target.with_suffix(".html")
+    for written in (target, html_target):
+        if _same_file(written, old) or _same_file(written, new):
+            raise OutputError("le document de sortie serait l’un des documents comparés ; "
+                              "rien n’a été modifié", path=project.relative(written))
     with tempfile.TemporaryDirectory(prefix="avenant-diff-") as tmp:
-        workdir = Path(tmp)
-        changes: list[ValueChange] = []
-        if len(items) == 3:
-            dossier, old_version, new_version = items
-            check_name(dossier, "nom de dossier")
-            old, old_vars = _docx_for(project, dossier, old_version, workdir)
-            new, new_vars = _docx_for(project, dossier, new_version, workdir)
-            changes = value_changes(old_vars, new_vars)
-            default = (project.output_dir(dossier, new_version) /
-                       f"comparaison-{old_version}-{new_version}.docx")
-            title = f"{dossier} : {old_version} → {new_version}"
-        elif len(items) == 2:
-            old, new = Path(items[0]), Path(items[1])
-            if not old.exists() and items[0] in project.dossiers():
-                raise UsageError(f"diff {items[0]} attend deux versions : "
-                                 f"avenant diff {items[0]} ANCIENNE NOUVELLE")
-            default = project.output / f"comparaison-{old.stem}-{new.stem}.docx"
-            title = f"{old.name} → {new.name}"
-        else:
-            raise UsageError("diff attend DOSSIER ANCIENNE NOUVELLE, ou ANCIEN.docx NOUVEAU.docx")
-        target = output if output is not None else default
-        if target.suffix.lower() != ".docx":
-            raise UsageError(f"le fichier de comparaison doit se terminer par .docx : {target}")
-        html_target = target.with_suffix(".html")
-        redline = workdir / "comparaison.docx"
-        comparison = compare(old, new, redline, author=author, date=_revision_date(new),
+        redline = Path(tmp) / "comparaison.docx"
+        comparison = compare(old, new, redline, author=author, date=None,
                              explain=explainer(changes) if changes else None,
                              comments=comments, engine=engine)
         comparison = dataclasses.replace(
@@ -101,8 +134,7 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
             new=Path(project.relative(new)))
         value_rows = [(c.label, c.old, c.new) for c in changes]
         html = report_html(comparison, value_changes=value_rows, title=title)
-        write_all({target: redline.read_bytes(), html_target: html.encode("utf-8")},
-                  force=force, label=project.relative)
-    print(report_text(comparison, value_changes=value_rows))
-    print(f"Rapport HTML : {project.relative(html_target)}")
-    return 0
+        done = write_all({target: redline.read_bytes(), html_target: html.encode("utf-8")},
+                         force=force, manifest={}, label=project.relative)
+    return DiffResult(comparison, value_rows, target, html_target, built,
+                      backups + done.backups)

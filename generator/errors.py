@@ -98,9 +98,13 @@ class UsageError(AvenantError):
     """The command line names something that does not exist (a dossier, a version)."""
 
 
+class CommandError(UsageError):
+    """The command itself is malformed (wrong number of arguments…): exit status 2."""
+
+
 __all__ = [
     "AvenantError", "VariablesError", "InvalidVariables", "Problem", "TemplateError",
-    "CompareError", "OutputError", "UsageError",
+    "CompareError", "OutputError", "UsageError", "CommandError",
 ]
 
 

@@ -1,7 +1,8 @@
-"""Reading a variable set: the YAML (:mod:`generator.yaml_reader`) and the values it may hold.
+"""Reading a variable set: the YAML reader's API, and the refusal of template syntax in values.
 
-Every error names ``file:line: field.path``. The validation of what was read (kernel and kit)
-lives in :mod:`generator.kits.sets`.
+Reading (:mod:`generator.yaml_reader`, with :mod:`generator.yaml_careful` for the unusual
+file) gives plain data and the line of every field; the validation of what was read (kernel
+and kit) lives in :mod:`generator.kits.sets`. Every error names ``file:line: field.path``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from .yaml_nodes import Loc, _dotted, _line_of
 from .yaml_reader import read_tree
 
 __all__ = ["read_tree", "Loc", "_dotted", "_line_of", "TAG_MARKERS"]
-
 
 # What opens or closes a template tag, docxtpl's escaped forms ({_{ … }_}) included: never in a
 # value (it would be evaluated or mistaken for a leftover tag), never in a rendered document.

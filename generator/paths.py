@@ -1,7 +1,9 @@
 """Where things live: templates/, variables/<dossier>/<version>.yaml, output/<dossier>/<version>/.
 
 Names given on the command line are checked before any path is built from them, so that a
-DOSSIER or VERSION can never lead outside variables/ or output/.
+DOSSIER or VERSION can never lead outside variables/ or output/; and every path handed out is
+resolved (symbolic links followed) and must stay inside the folder it belongs to, so a link
+in variables/ cannot make the tool read or write elsewhere.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -50,6 +52,36 @@ class Project:
         """The folder the pipeline writes to."""
         return self.root / "output"
 
+    def contained(self, path: Path, area: Path, *, writing: bool = False) -> Path:
+        """``path`` itself, once sure that it resolves inside ``area`` (links followed)."""
+        try:
+            resolved, base = path.resolve(), area.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            resolved, base = None, area
+        if resolved is None or not resolved.is_relative_to(base):
+            error = OutputError if writing else UsageError
+            raise error(f"lien symbolique menant hors de {self.relative(area)}/ : refusé "
+                        f"(le projet ne lit et n’écrit que dans templates/, variables/ et "
+                        f"output/)", path=self._as_given(path))
+        return path
+
+    def _as_given(self, path: Path) -> str:
+        """A path relative to the project, links not followed (to name a link itself)."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def _unknown_dossier(self, dossier: str) -> UsageError:
+        where = self.root.resolve()
+        if not self.variables.is_dir():
+            found = f"aucun dossier variables/ dans {where}"
+        else:
+            found = f"dossiers existants dans {where / 'variables'} : " + (
+                ", ".join(self.dossiers()) or "aucun")
+        return UsageError(f"dossier inconnu : « {dossier} » ({found}) ; lancez avenant depuis "
+                          f"le dossier du projet, ou indiquez-le avec --root CHEMIN")
+
     def relative(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when inside it."""
         try:
@@ -78,9 +110,8 @@ class Project:
         check_name(version, "version")
         folder = self.variables / dossier
         if must_exist and not folder.is_dir():
-            known = ", ".join(self.dossiers()) or "aucun"
-            raise UsageError(f"dossier inconnu : « {dossier} » (dossiers existants : {known})")
-        path = folder / f"{version}.yaml"
+            raise self._unknown_dossier(dossier)
+        path = self.contained(folder / f"{version}.yaml", self.variables)
         if must_exist and not path.is_file():
             known = ", ".join(self.versions(dossier)) or "aucune"
             raise UsageError(f"version inconnue : « {version} » du dossier « {dossier} » "
@@ -90,8 +121,10 @@ class Project:
     def template_file(self, name: str) -> Path:
         """A template of templates/, by file name."""
         check_name(name, "nom de modèle")
-        return self.templates / name
+        return self.contained(self.templates / name, self.templates)
 
     def output_dir(self, dossier: str, version: str) -> Path:
         """output/DOSSIER/VERSION/."""
-        return self.output / check_name(dossier, "nom de dossier") / check_name(version, "version")
+        folder = self.output / check_name(dossier, "nom de dossier") / check_name(version,
+                                                                                  "version")
+        return self.contained(folder, self.output, writing=True)

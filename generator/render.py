@@ -92,14 +92,18 @@ def _strictly_parsed(xml: str, parser: Any, etree: Any, partname: str) -> None:
 
 
 @functools.cache
-def _validated(template: Path, mtime: int, size: int) -> None:
+def _validated(template: Path, inode: int, mtime: int, size: int) -> None:
     from .compare.package import read_package
 
     read_package(template)
 
 
 def _open(template: Path, label: str) -> io.BytesIO:
-    """The template's bytes, once the capped zip reader has found it a sound Word file."""
+    """The template's bytes, once the capped zip reader has found them a sound Word file.
+
+    The file must be the same (inode, size, modification time) before and after: the bytes
+    docxtpl gets are the ones that were checked.
+    """
     try:
         info = template.stat()
         if not template.is_file():
@@ -107,8 +111,10 @@ def _open(template: Path, label: str) -> io.BytesIO:
         if info.st_size > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"modèle illisible : fichier trop volumineux ({info.st_size} "
                                 f"octets, au plus {MAX_TEMPLATE_BYTES})", path=label)
-        _validated(template.resolve(), info.st_mtime_ns, info.st_size)
-        return io.BytesIO(template.read_bytes())
+        with template.open("rb") as handle:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+        _validated(template.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
+        after = template.stat()
     except FileNotFoundError:
         raise TemplateError("modèle introuvable", path=label) from None
     except CompareError as exc:
@@ -117,6 +123,10 @@ def _open(template: Path, label: str) -> io.BytesIO:
         from .errors import os_reason
 
         raise TemplateError(f"modèle illisible ({os_reason(exc)})", path=label) from None
+    if (after.st_ino, after.st_mtime_ns, after.st_size, len(data)) != (
+            info.st_ino, info.st_mtime_ns, info.st_size, info.st_size):
+        raise TemplateError("modèle modifié pendant sa lecture : recommencez", path=label)
+    return io.BytesIO(data)
 
 
 def _load(template: Path, label: str) -> Any:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import VariablesError, os_reason
-from .yaml_careful import _field_at, careful_tree
 from .yaml_nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw_problem
 
 __all__ = ["read_tree", "Loc"]
@@ -72,9 +71,12 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
     """Read a YAML variable set as plain data, with the line of every field."""
     label = label or str(path)
     raw = _read_bytes(path, label)
+    # The careful road (ruamel.yaml, ~0.1 s to import) is imported only when a file needs it.
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        from .yaml_careful import _field_at
+
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start:exc.start + 1].hex().upper()
         raise VariablesError(
@@ -83,10 +85,14 @@ def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dic
             field=_field_at(raw.decode("utf-8", errors="replace"), line)) from None
     problem = raw_problem(text)
     if problem:
+        from .yaml_careful import _field_at
+
         line, message = problem
         raise VariablesError(message, path=label, line=line,
                              field=_field_at(blank_controls(text), line))
     fast = _fast_tree(text, label)
     if fast is not None:
         return fast
+    from .yaml_careful import careful_tree
+
     return careful_tree(text, label)

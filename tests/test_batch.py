@@ -164,16 +164,30 @@ def test_one_process_or_several_give_the_same_files(lot: Path, tmp_path: Path) -
 
 
 def test_an_unexpected_error_is_an_internal_error_without_traceback(
-        lot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        lot: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(importlib.import_module("generator.build"), "build", broken)
-    out, err = io.StringIO(), io.StringIO()
-    assert build_all(root=lot, jobs=1, out=out, err=err) == 1
-    assert "erreur interne (RuntimeError) : panne simulée" in out.getvalue()
-    assert "Traceback" not in out.getvalue() + err.getvalue()
-    assert "0 construit, 0 inchangé, 3 en échec" in out.getvalue()
+    assert main(["--root", str(lot), "build", "--all", "-j", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert "erreur interne (RuntimeError) : panne simulée" in out
+    assert "Traceback" not in out + err
+    assert "0 construit, 0 inchangé, 3 en échec" in out
+
+
+def test_the_library_returns_every_outcome_in_order_and_reports_each_as_it_comes(
+        lot: Path) -> None:
+    seen: list[object] = []
+    starts: list[tuple[int, int]] = []
+    batch_ = build_all(root=lot, jobs=2, started=lambda total, jobs: starts.append((total, jobs)),
+                       progress=seen.append)
+    assert starts == [(3, 2)]
+    assert [(o.dossier, o.version, o.status) for o in batch_.outcomes] == [
+        ("ain-bourg", "2023", "construit"), ("ain-bourg", "2024", "construit"),
+        ("cote-d-or-dijon", "2023", "construit")]
+    assert sorted(seen, key=batch_.outcomes.index) == batch_.outcomes
+    assert not batch_.failed
 
 
 class Terminal(io.StringIO):
@@ -181,9 +195,12 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_on_a_terminal_a_progress_bar_counts_the_avenants(lot: Path) -> None:
+def test_on_a_terminal_a_progress_bar_counts_the_avenants(
+        lot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, err = Terminal(), Terminal()
-    assert build_all(root=lot, jobs=2, out=out, err=err) == 0
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    assert main(["--root", str(lot), "build", "--all", "-j", "2"]) == 0
     assert "construction (2 processus)" in err.getvalue()
     assert "3/3" in err.getvalue()
     assert "3 construits" in out.getvalue()

@@ -265,3 +265,128 @@ def test_an_existing_redline_is_replaced_whole(tmp_path):
     compare(good, good, out)
     validate_docx(out)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_only_parts_the_relationships_reach_go_into_the_redline(tmp_path):
+    """Entry names that climb out (``../../x``) or that nothing points to are never copied."""
+    from tests.conftest import run_cli
+
+    good = _good(tmp_path)
+    other = build(Doc(["Un autre paragraphe."]), tmp_path / "autre.docx")
+
+    def change(parts):
+        parts["../../evasion.txt"] = b"hors du paquet"
+        parts["word/../../remonte.xml"] = b"<x/>"
+        parts["restes/oublie.bin"] = b"rien ne pointe ici"
+        rels = parts["word/_rels/document.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdEvasion" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/image" Target="../../../evasion.txt"/>'
+            b"</Relationships>")
+        parts["word/_rels/document.xml.rels"] = rels
+    hostile = _rewrite(other, tmp_path / "hostile.docx", change)
+    out = tmp_path / "sortie" / "comparaison.docx"
+    out.parent.mkdir()
+    result = run_cli("diff", str(good), str(hostile), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+    assert "word/document.xml" in names
+    assert not [n for n in names if ".." in n.split("/") or n.startswith("/")]
+    assert not [n for n in names if "evasion" in n or "remonte" in n or n.startswith("restes")]
+    assert not (tmp_path / "evasion.txt").exists()
+
+
+def _set_core_date(parts, modified: str | None, created: str | None = None) -> None:
+    core = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">')
+    for tag, value in (("created", created), ("modified", modified)):
+        if value:
+            core += f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{value}</dcterms:{tag}>'
+    parts["docProps/core.xml"] = (core + "</cp:coreProperties>").encode()
+
+
+def _revision_dates(path: Path) -> set[str | None]:
+    from tests.test_compare_support import xml_of
+
+    root = xml_of(path)
+    return {el.get(f"{{{W_NS}}}date") for el in root.iter(f"{{{W_NS}}}ins", f"{{{W_NS}}}del")}
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_diff_dates_revisions_with_the_new_documents_own_date_and_repeats_byte_for_byte(
+        tmp_path):
+    from tests.conftest import run_cli
+
+    old = _good(tmp_path)
+    other = build(Doc(["Un paragraphe modifié."]), tmp_path / "autre.docx")
+    new = _rewrite(other, tmp_path / "nouveau.docx",
+                   lambda parts: _set_core_date(parts, "2024-03-01T10:30:00+01:00"))
+    outs = []
+    for name in ("un.docx", "deux.docx"):
+        result = run_cli("diff", str(old), str(new), "-o", str(tmp_path / name), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outs.append(tmp_path / name)
+    assert _revision_dates(outs[0]) == {"2024-03-01T09:30:00Z"}
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_a_new_document_without_a_date_gives_undated_revisions_never_the_clock(tmp_path):
+    from datetime import UTC, datetime
+
+    old = _good(tmp_path)
+    other = build(Doc(["Un paragraphe modifié."]), tmp_path / "autre.docx")
+    created_only = _rewrite(other, tmp_path / "cree.docx",
+                            lambda parts: _set_core_date(parts, None, "2023-05-04T00:00:00Z"))
+    undated = _rewrite(other, tmp_path / "sans-date.docx",
+                       lambda parts: _set_core_date(parts, None))
+    assert compare(old, created_only, tmp_path / "a.docx").date == "2023-05-04T00:00:00Z"
+    assert compare(old, undated, tmp_path / "b.docx").date == ""
+    assert _revision_dates(tmp_path / "b.docx") == {None}
+    given = compare(old, undated, tmp_path / "c.docx", date=datetime(2024, 1, 2, tzinfo=UTC))
+    assert given.date == "2024-01-02T00:00:00Z"
+
+
+def _bomb_document(source: Path, target: Path, size: int) -> Path:
+    """``source`` with a document.xml of ``size`` bytes (mostly spaces), written in chunks."""
+    with zipfile.ZipFile(source) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    body = parts.pop("word/document.xml")
+    head, tail = body[:-len(b"</w:document>")], b"</w:document>"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+        with zf.open("word/document.xml", "w", force_zip64=True) as stream:
+            stream.write(head)
+            chunk = b" " * (1 << 20)
+            for _ in range(size >> 20):
+                stream.write(chunk)
+            stream.write(tail)
+    return target
+
+
+def test_a_bomb_given_as_the_new_document_is_refused_before_it_is_decompressed(tmp_path):
+    """The NEW file goes through the same capped reader as the OLD one, and only that."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    old = _good(tmp_path)
+    bomb = _bomb_document(old, tmp_path / "bombe.docx", 400 << 20)
+    script = ("import resource, runpy, sys\n"
+              "sys.argv = ['generator', 'diff', sys.argv[1], sys.argv[2], '-o', sys.argv[3]]\n"
+              "try:\n    runpy.run_module('generator', run_name='__main__')\n"
+              "except SystemExit as end:\n    code = end.code\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(old), str(bomb),
+                           str(tmp_path / "r.docx")], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(ROOT)})
+    peak_kb, code = done.stdout.split()[-2:]
+    assert code == "1"
+    assert "bombe.docx" in done.stderr and "bombe zip" in done.stderr
+    assert int(peak_kb) < 200 * 1024
+    assert not (tmp_path / "r.docx").exists()

@@ -21,8 +21,8 @@ from lxml import etree
 
 from generator.compare import compare
 from generator.compare.views import document_views
-from tests.test_compare_redline import BASE, LIST, TABLE, H, inserted, replaced
 from tests import libreoffice
+from tests.test_compare_redline import BASE, LIST, TABLE, H, inserted, replaced
 from tests.test_compare_support import Doc, Field, Image, Link, Para, Table, build, xml_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -316,3 +316,46 @@ def test_split_runs_keeps_the_text(tmp_path):
     document = docx.Document(str(path))
     assert document.paragraphs[0].text == "Le montant de l’État est fixé."
     assert len(document.paragraphs[0].runs) > 5
+
+
+_SYLLABLES = ["ma", "ti", "ère", "con", "ven", "tion", "pré", "fet", "dé", "par", "te", "ment",
+              "as", "so", "ci", "a", "bat", "ail", "lon", "é", "du", "ca", "teur", "mé", "di"]
+
+
+def long_paragraph_texts(size: int, changed: float = 0.02, seed: int = 1) -> tuple[str, str]:
+    """Two versions of one paragraph of about ``size`` characters, ``changed`` of words edited.
+
+    Words are drawn from a vocabulary of a few thousand with a skewed (Zipf-like) frequency, as
+    in prose: most words repeat many times, a few are rare. The new text replaces, inserts or
+    deletes a word at random places.
+    """
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = sorted({"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4)))
+                         for _ in range(6000)})
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    words: list[str] = []
+    length = 0
+    while length < size:
+        chunk = rng.choices(vocabulary, weights, k=1000)
+        words.extend(chunk)
+        length += sum(map(len, chunk)) + len(chunk)
+    new_words = []
+    for word in words:
+        roll = rng.random()
+        if roll < changed / 3:
+            new_words.append(rng.choice(vocabulary))
+        elif roll < 2 * changed / 3:
+            new_words.extend((word, rng.choice(vocabulary)))
+        elif roll >= changed:
+            new_words.append(word)
+    return " ".join(words) + ".", " ".join(new_words) + "."
+
+
+def long_paragraph_pair(folder: Path, size: int, changed: float = 0.02) -> tuple[Path, Path]:
+    """Two one-paragraph documents (see `long_paragraph_texts`) written in ``folder``."""
+    old_text, new_text = long_paragraph_texts(size, changed)
+    old = build(Doc([old_text]), folder / f"long-{size}-ancien.docx")
+    new = build(Doc([new_text]), folder / f"long-{size}-nouveau.docx")
+    return old, new

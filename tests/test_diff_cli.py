@@ -110,8 +110,9 @@ def test_a_different_existing_comparison_is_kept_without_force(project: Path) ->
 
 def test_diff_with_a_wrong_number_of_arguments_is_a_usage_error(project: Path) -> None:
     result = run_cli("--root", str(project), "diff", DOSSIER, "2023")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "attend deux versions" in result.stderr
+    assert result.stderr.startswith("utilisation : avenant diff")
 
 
 def test_the_docxodus_engine_gives_the_same_accept_and_reject_texts(project: Path) -> None:

@@ -249,6 +249,20 @@ def test_compare_shows_the_report_and_offers_the_redline(client: TestClient,
     assert "Valeurs modifiées" in report.text
     redline = client.get(f"/d/{DOSSIER}/2024/fichiers/comparaison-2023-2024.docx")
     assert b"w:ins" in zipfile.ZipFile(io.BytesIO(redline.content)).read("word/document.xml")
+    again = client.post(URL + "/comparer", data={"autre": "2024"})  # our own files: replaced
+    assert "Comparaison 2023 → 2024" in again.text
+
+
+def test_build_twice_after_a_save_replaces_the_tools_own_docx(client: TestClient,
+                                                              project: Path) -> None:
+    client.post(URL + "/construire", data={})
+    state = _state(client.get(URL).text)
+    client.post(URL + "/enregistrer", data={**state, "financement.etat": "470000"})
+    response = client.post(URL + "/construire", data={})
+    assert "avenant-1-2023.docx" in response.text and "erreur" not in response.text
+    docx = client.get(URL + "/fichiers/avenant-1-2023.docx").content
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    assert "470\u202f000" in xml
 
 
 def test_new_avenant_drafts_the_next_version_and_opens_it(client: TestClient,

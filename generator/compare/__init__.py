@@ -15,12 +15,13 @@ Public API (what ``avenant diff`` and other callers use)::
     (``w:ins``/``w:del`` with author and date, paragraph-mark and table-row revisions,
     ``w:rPrChange``/``w:pPrChange`` for formatting) such that accepting every change gives the new
     text and rejecting every change the old one, in the body, tables, headers, footers and notes.
-    The file is written atomically (temporary file beside it, then ``os.replace``); an output
+    The file is written atomically by `generator.files.write_atomic`; an output
     problem (missing folder, ``out`` naming one of the inputs, disk error) is an `OutputError`.
 
     - ``author``: the revisions' author (``--auteur``).
-    - ``date``: the revisions' date; pass a fixed value for reproducible output (the clock is
-      read only when it is None). A naive datetime is taken as UTC.
+    - ``date``: the revisions' date. None (the default) takes SOURCE_DATE_EPOCH when set, else
+      the new document's own date (``dcterms:modified``, else ``created``), else no date: never
+      the clock, so the same inputs give the same bytes. A naive datetime is taken as UTC.
     - ``explain(change) -> list[str]``: called once per `Change`, its lines go to
       ``change.reasons`` (e.g. ``["montant de l’État : 468 000 € → 480 000 €"]``).
     - ``comments``: also anchor one Word comment on each change, holding its reasons (or a short
@@ -77,13 +78,16 @@ Command line (for benchmarks and debugging; the project CLI wires ``avenant diff
 
 from __future__ import annotations
 
+import gc
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import CompareError, OutputError, UsageError
+from ..files import write_atomic
 from .model import KINDS, Change, Comparison
-from .package import Package, read_package, write_package
+from .package import Package, package_bytes, read_package
 from .report import ValueChange, describe, report_html, report_text
 
 ENGINES = ("interne", "docxodus")
@@ -97,17 +101,29 @@ def validate_docx(path: Path | str) -> None:
     read_package(path)
 
 
-def iso_date(date: datetime | None) -> str:
+def iso_date(date: datetime) -> str:
     """A revision date as Word writes it: UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
 
     >>> iso_date(datetime(2024, 3, 1, 9, 30))
     '2024-03-01T09:30:00Z'
     """
-    if date is None:
-        date = datetime.now(UTC)
     if date.tzinfo is not None:
         date = date.astimezone(UTC)
     return date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def revision_date(date: datetime | None, new: Package) -> str:
+    """The revisions' date: ``date`` when given, else SOURCE_DATE_EPOCH, else NEW's own date.
+
+    Never the clock: the same inputs give the same redline. '' when none is known (Word's
+    revisions may carry no date).
+    """
+    if date is not None:
+        return iso_date(date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return iso_date(datetime.fromtimestamp(int(epoch), UTC))
+    return new.own_date() or ""
 
 
 def _check_output(out: Path, old: Path, new: Path) -> None:
@@ -144,38 +160,42 @@ def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = 
     _check_output(out, old, new)
     old_pkg = read_package(old)
     new_pkg = read_package(new)
-    stamp = iso_date(date)
+    stamp = revision_date(date, new_pkg)
     parts, changes, revisions = build_redline(old_pkg, new_pkg, author=author, date=stamp,
                                               explain=explain, comments=comments)
     if engine == "docxodus":
         from .docxodus import redline_bytes
-        data = redline_bytes(old, new, author, stamp)
-        _write_bytes(data, out)
+        data = redline_bytes(old, new, author, stamp or _NO_DATE)
     else:
-        write_package(parts, out)
+        data = package_bytes(parts)
+    write_atomic(out, data, force=True, keep_old=False, label=str(out))
     return Comparison(old, new, out, changes, engine=engine, author=author, date=stamp,
                       revisions=revisions)
 
 
-def _write_bytes(data: bytes, out: Path) -> None:
-    import os
-    import tempfile
-    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp",
-                                   dir=out.parent if str(out.parent) else ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+#: What Docxodus, which needs a date, gets when the new document has none.
+_NO_DATE = "1980-01-01T00:00:00Z"
 
 
 def build_redline(old: Package, new: Package, *, author: str, date: str,
                   explain: Callable[[Change], list[str]] | None = None,
                   comments: bool = False) -> tuple[dict[str, bytes], list[Change], int]:
     """Compare two read packages: the output's parts, the changes, the revision count."""
+    # Comparing makes many small objects and no reference cycles worth collecting: the cyclic
+    # collector, run again and again over the documents' trees, would take a third of the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_redline(old, new, author=author, date=date, explain=explain,
+                              comments=comments)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_redline(old: Package, new: Package, *, author: str, date: str,
+                   explain: Callable[[Change], list[str]] | None,
+                   comments: bool) -> tuple[dict[str, bytes], list[Change], int]:
     from .comments import Commenter, body_anchor
     from .normalize import accept_revisions, strip_noise
     from .ooxml import Revisions

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import AvenantError
+from ..files import write_atomic
 from . import ENGINES, compare, report_html, report_text
 
 
@@ -24,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", type=Path, help="nouvelle version (.docx)")
     parser.add_argument("out", type=Path, help="document à écrire (.docx)")
     parser.add_argument("--auteur", default="avenant", help="auteur des modifications")
-    parser.add_argument("--date", help="date des modifications (ISO 8601), par défaut maintenant")
+    parser.add_argument("--date", help="date des modifications (ISO 8601), par défaut celle "
+                                       "du nouveau document")
     parser.add_argument("--commentaires", action="store_true",
                         help="ajoute un commentaire Word sur chaque modification")
     parser.add_argument("--moteur", choices=ENGINES, default="interne")
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         result = compare(args.old, args.new, args.out, author=args.auteur, date=date,
                          comments=args.commentaires, engine=args.moteur)
         if args.rapport_html:
-            args.rapport_html.write_text(report_html(result), encoding="utf-8")
+            write_atomic(args.rapport_html, report_html(result).encode("utf-8"), force=True,
+                         keep_old=False)
     except AvenantError as error:
         print(f"erreur : {error}", file=sys.stderr)
         return 1

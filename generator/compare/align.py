@@ -1,11 +1,13 @@
 """Alignment: which old block goes with which new one, and which words changed inside a paragraph.
 
-Pure functions on keys and atoms, no XML. Blocks are first matched exactly (difflib on their keys);
-what differs in between is paired by similarity (an order-keeping dynamic programme), so that an
-edited paragraph is compared word by word while a paragraph that is new or gone is marked whole.
-Inside a paired paragraph, words are matched with difflib, then the result is tidied so a reader
-sees whole edits: a changed number is one deletion and one insertion, and a rewritten sentence one
-deletion and one insertion rather than confetti.
+Pure functions on keys and atoms, no XML. Blocks are first matched exactly (patience diff on
+their keys); what differs in between is paired by similarity (an order-keeping dynamic
+programme), so that an edited paragraph is compared word by word while a paragraph that is new or
+gone is marked whole. Inside a paired paragraph, words are matched the same way (anchors on words
+found once on each side, then a longest common subsequence in the small gaps: linear-ish even on a
+paragraph of megabytes), then the result is tidied so a reader sees whole edits: a changed number
+is one deletion and one insertion, and a rewritten sentence one deletion and one insertion rather
+than confetti.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Sequence
-from difflib import SequenceMatcher
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 #: One alignment step: ("pair", i, j), ("del", i, None) or ("ins", None, j).
 Step = tuple[str, int | None, int | None]
@@ -23,9 +24,14 @@ Step = tuple[str, int | None, int | None]
 DP_LIMIT = 40_000
 _WINDOW = 12
 
+#: Stretches up to this size (old × new items) get a longest common subsequence.
+_LCS_LIMIT = 40_000
 
-#: Below this (old × new items), a stretch without unique anchors goes to difflib as is.
-_DIFFLIB_LIMIT = 250_000
+#: Lengths of the runs of keys tried as anchors when no single key is found once on each side.
+_NGRAMS = (4, 16, 64)
+
+#: A matched run: (old start, new start, length).
+Block = tuple[int, int, int]
 
 
 def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple]:
@@ -33,53 +39,60 @@ def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tu
 
     Common ends first; what lies between gets a longest common subsequence when small, else
     (patience diff) the keys found once on each side anchor the alignment (longest increasing
-    run of them) and the stretches between anchors are matched recursively. A long document
-    then costs a few milliseconds where difflib alone, on repeated paragraphs, takes seconds.
+    run of them) and the stretches between anchors are matched recursively. Where no key is
+    unique (a long paragraph: every space, every « de » repeats), runs of a few keys found once
+    on each side anchor it instead. A stretch with no anchor at all and too large for a longest
+    common subsequence is replaced whole: bounded time, never quadratic.
 
     >>> matching_blocks(["a", "b", "c"], ["a", "x", "c"])
     [('equal', 0, 1, 0, 1), ('replace', 1, 2, 1, 2), ('equal', 2, 3, 2, 3)]
     """
-    pairs: list[tuple[int, int]] = []
-    _patience(old_keys, 0, len(old_keys), new_keys, 0, len(new_keys), pairs)
-    return _opcodes(pairs, len(old_keys), len(new_keys))
+    blocks: list[Block] = []
+    stack = [(0, len(old_keys), 0, len(new_keys))]
+    while stack:
+        # Explicit stack, last region first: blocks come out in order once sorted.
+        stack.extend(reversed(_patience(old_keys, new_keys, *stack.pop(), blocks)))
+    blocks.sort()
+    return _opcodes(blocks, len(old_keys), len(new_keys))
 
 
-def _patience(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int,
-              pairs: list[tuple[int, int]]) -> None:
+def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, bhi: int,
+              blocks: list[Block]) -> list[tuple[int, int, int, int]]:
+    """Match one region: add the blocks found, return the sub-regions left to match."""
+    start = alo
     while alo < ahi and blo < bhi and a[alo] == b[blo]:
-        pairs.append((alo, blo))
         alo, blo = alo + 1, blo + 1
-    tail = []
+    if alo > start:
+        blocks.append((start, blo - (alo - start), alo - start))
+    end = ahi
     while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
         ahi, bhi = ahi - 1, bhi - 1
-        tail.append((ahi, bhi))
-    if alo < ahi and blo < bhi:
-        small = (ahi - alo) * (bhi - blo) <= _LCS_LIMIT
-        anchors = [] if small else _unique_anchors(a, alo, ahi, b, blo, bhi)
-        if anchors:
-            i, j = alo, blo
-            for ai, bj in anchors:
-                _patience(a, i, ai, b, j, bj, pairs)
-                pairs.append((ai, bj))
-                i, j = ai + 1, bj + 1
-            _patience(a, i, ahi, b, j, bhi, pairs)
-        elif small:
-            pairs.extend(_lcs(a, alo, ahi, b, blo, bhi))
-        else:
-            matcher = SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
-                                      autojunk=(ahi - alo) * (bhi - blo) > _DIFFLIB_LIMIT)
-            for i, j, size in matcher.get_matching_blocks():
-                pairs.extend((alo + i + k, blo + j + k) for k in range(size))
-    pairs.extend(reversed(tail))
-
-
-#: Stretches up to this size (old × new items) get a longest common subsequence.
-_LCS_LIMIT = 40_000
+    if ahi < end:
+        blocks.append((ahi, bhi, end - ahi))
+    if alo >= ahi or blo >= bhi:
+        return []
+    if (ahi - alo) * (bhi - blo) <= _LCS_LIMIT:
+        blocks.extend(_lcs(a, alo, ahi, b, blo, bhi))
+        return []
+    anchors = [(i, j, 1) for i, j in _unique_anchors(a, alo, ahi, b, blo, bhi)]
+    for size in _NGRAMS:
+        if anchors or size > min(ahi - alo, bhi - blo):
+            break
+        anchors = _ngram_anchors(a, alo, ahi, b, blo, bhi, size)
+    regions = []
+    i, j = alo, blo
+    for ai, bj, size in anchors:
+        regions.append((i, ai, j, bj))
+        blocks.append((ai, bj, size))
+        i, j = ai + size, bj + size
+    if anchors:
+        regions.append((i, ahi, j, bhi))
+    return regions
 
 
 def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
-         bhi: int) -> list[tuple[int, int]]:
-    """The pairs of a longest common subsequence (most blocks kept, fewest changes).
+         bhi: int) -> list[Block]:
+    """The blocks of a longest common subsequence (most items kept, fewest changes).
 
     difflib's longest-block-first heuristic can keep fewer blocks when keys repeat (several
     "Tableau :" paragraphs, identical tables).
@@ -94,30 +107,34 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
                 row[j] = below[j + 1] + 1
             else:
                 row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
-    pairs = []
+    blocks: list[Block] = []
     i = j = 0
     while i < n and j < m:
         if a[alo + i] == b[blo + j]:
-            pairs.append((alo + i, blo + j))
+            if blocks and blocks[-1][0] + blocks[-1][2] == alo + i and \
+                    blocks[-1][1] + blocks[-1][2] == blo + j:
+                blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+            else:
+                blocks.append((alo + i, blo + j, 1))
             i, j = i + 1, j + 1
         elif lengths[i + 1][j] >= lengths[i][j + 1]:
             i += 1
         else:
             j += 1
-    return pairs
+    return blocks
 
 
-def _unique_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
+def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
                     bhi: int) -> list[tuple[int, int]]:
     """Pairs of keys found exactly once on each side, longest increasing run of them."""
-    count_a: dict[str, int] = {}
-    where_a: dict[str, int] = {}
+    count_a: dict = {}
+    where_a: dict = {}
     for i in range(alo, ahi):
         key = a[i]
         count_a[key] = count_a.get(key, 0) + 1
         where_a[key] = i
-    count_b: dict[str, int] = {}
-    where_b: dict[str, int] = {}
+    count_b: dict = {}
+    where_b: dict = {}
     for j in range(blo, bhi):
         key = b[j]
         if key in count_a:
@@ -125,9 +142,28 @@ def _unique_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo:
             where_b[key] = j
     candidates = sorted((where_a[k], where_b[k]) for k, n in count_b.items()
                         if n == 1 and count_a[k] == 1)
+    return _increasing(candidates)
+
+
+def _ngram_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
+                   bhi: int, size: int) -> list[Block]:
+    """Runs of ``size`` keys found once on each side, in order and not overlapping."""
+    grams_a = [hash(tuple(a[i:i + size])) for i in range(alo, ahi - size + 1)]
+    grams_b = [hash(tuple(b[j:j + size])) for j in range(blo, bhi - size + 1)]
+    anchors: list[Block] = []
+    last_i, last_j = alo, blo
+    for i, j in _unique_anchors(grams_a, 0, len(grams_a), grams_b, 0, len(grams_b)):
+        i, j = alo + i, blo + j
+        if i >= last_i and j >= last_j and a[i:i + size] == b[j:j + size]:
+            anchors.append((i, j, size))
+            last_i, last_j = i + size, j + size
+    return anchors
+
+
+def _increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``candidates`` (sorted on old position) increasing on new position."""
     if not candidates:
         return []
-    # Longest increasing subsequence of b positions (patience sorting).
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(candidates)
@@ -149,27 +185,24 @@ def _unique_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo:
     return result
 
 
-def _opcodes(pairs: list[tuple[int, int]], n_a: int, n_b: int) -> list[tuple]:
+def _opcodes(blocks: list[Block], n_a: int, n_b: int) -> list[tuple]:
+    """difflib-style opcodes from sorted, non-overlapping matched blocks."""
     ops: list[tuple] = []
     i = j = 0
-    k = 0
-    pairs.sort()
-    while k <= len(pairs):
-        if k < len(pairs):
-            pi, pj = pairs[k]
+    for bi, bj, size in blocks:
+        if not size:
+            continue
+        if ops and ops[-1][0] == "equal" and (bi, bj) == (i, j):
+            ops[-1] = ("equal", ops[-1][1], bi + size, ops[-1][3], bj + size)
         else:
-            pi, pj = n_a, n_b
-        if pi > i or pj > j:
-            tag = "replace" if pi > i and pj > j else "delete" if pi > i else "insert"
-            ops.append((tag, i, pi, j, pj))
-        if k == len(pairs):
-            break
-        start_i, start_j = pi, pj
-        while k + 1 < len(pairs) and pairs[k + 1] == (pairs[k][0] + 1, pairs[k][1] + 1):
-            k += 1
-        i, j = pairs[k][0] + 1, pairs[k][1] + 1
-        ops.append(("equal", start_i, i, start_j, j))
-        k += 1
+            if bi > i or bj > j:
+                tag = "replace" if bi > i and bj > j else "delete" if bi > i else "insert"
+                ops.append((tag, i, bi, j, bj))
+            ops.append(("equal", bi, bi + size, bj, bj + size))
+        i, j = bi + size, bj + size
+    if n_a > i or n_b > j:
+        tag = "replace" if n_a > i and n_b > j else "delete" if n_a > i else "insert"
+        ops.append((tag, i, n_a, j, n_b))
     return ops
 
 
@@ -293,6 +326,8 @@ class AtomLike(Protocol):
 #: A word-level operation: ("equal" | "change", i1, i2, j1, j2).
 Op = tuple[str, int, int, int, int]
 
+AtomT = TypeVar("AtomT", bound=AtomLike)
+
 
 def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     """Equal and changed spans of two atom sequences, tidied for reading.
@@ -300,9 +335,48 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     Spaces compare alike when aligning, but an atom whose exact text differs (an ordinary space
     become a no-break one) is still a change, so that rejecting gives back the exact old text.
     """
-    matcher = SequenceMatcher(None, [a.key for a in old], [a.key for a in new], autojunk=False)
+    return _tidy(_raw_ops(old, new), old, new)
+
+
+def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
+                     refine: Callable[[AtomT], list[AtomT]]
+                     ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
+    """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
+
+    Returns the atom sequences the operations index (chunks where equal, words elsewhere) and
+    the operations.
+    """
+    out_old: list[AtomT] = []
+    out_new: list[AtomT] = []
     ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+
+    def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
+        fine_old = [f for a in olds for f in refine(a)]
+        fine_new = [f for a in news for f in refine(a)]
+        i0, j0 = len(out_old), len(out_new)
+        ops.extend((tag, i1 + i0, i2 + i0, j1 + j0, j2 + j0)
+                   for tag, i1, i2, j1, j2 in _raw_ops(fine_old, fine_new))
+        out_old.extend(fine_old)
+        out_new.extend(fine_new)
+
+    for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
+        if tag != "equal":
+            words(old[i1:i2], new[j1:j2])
+            continue
+        for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
+            if o.text != n.text:
+                words([o], [n])
+                continue
+            i, j = len(out_old), len(out_new)
+            ops.append(("equal", i, i + 1, j, j + 1))
+            out_old.append(o)
+            out_new.append(n)
+    return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
+
+
+def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
         if tag != "equal":
             ops.append(("change", i1, i2, j1, j2))
             continue
@@ -315,7 +389,10 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
                 start = k + 1
         if start < i2 - i1:
             ops.append(("equal", i1 + start, i2, j1 + start, j2))
-    ops = _merge_adjacent(ops)
+    return _merge_adjacent(ops)
+
+
+def _tidy(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     ops = _absorb_weak_equals(ops, old)
     ops = _collapse_rewritten_sentences(ops, old, new)
     return _collapse_rewritten_paragraph(ops, old, new)
@@ -349,16 +426,19 @@ def _weak(atoms: Sequence[AtomLike]) -> bool:
 
 
 def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
-    result = list(ops)
-    k = 1
-    while k < len(result) - 1:
-        op = result[k]
-        if op[0] == "equal" and result[k - 1][0] == "change" and result[k + 1][0] == "change" \
-                and _weak(old[op[1]:op[2]]):
-            before, after = result[k - 1], result[k + 1]
-            result[k - 1:k + 2] = [("change", before[1], after[2], before[3], after[4])]
+    """A thin equal stretch between two changes joins them into one change."""
+    result: list[Op] = []
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        if op[0] == "change" and len(result) >= 2 and result[-1][0] == "equal" and \
+                result[-2][0] == "change" and _weak(old[result[-1][1]:result[-1][2]]):
+            before = result[-2]
+            del result[-2:]
+            result.append(("change", before[1], op[2], before[3], op[4]))
         else:
-            k += 1
+            result.append(op)
+        k += 1
     return result
 
 
@@ -416,8 +496,8 @@ def _valid(ops: list[Op], n_old: int, n_new: int) -> bool:
     return (i, j) == (n_old, n_new)
 
 
-def _old_at(ops: list[Op], j: int, at_start: bool) -> int:
-    """The old position facing new position ``j`` (a span's start, or its end)."""
+def _old_at(ops: list[Op], j: int, at_start: bool) -> int | None:
+    """The old position facing new position ``j`` (a span's start, or its end); None if outside."""
     order = ops if at_start else list(reversed(ops))
     for tag, i1, i2, j1, j2 in order:
         if tag == "change" and j1 == j2 == j:
@@ -427,30 +507,45 @@ def _old_at(ops: list[Op], j: int, at_start: bool) -> int:
             if tag == "equal":
                 return i1 + (j - j1)
             return i1 if at_start else i2
-    return 0 if at_start else (ops[-1][2] if ops else 0)
+    return None
 
 
 def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
                                   new: Sequence[AtomLike]) -> list[Op]:
-    """A sentence changed in several places with few words kept: replace the whole sentence."""
+    """A sentence changed in several places with few words kept: replace the whole sentence.
+
+    Each sentence looks only at the operations around it (found by bisection): linear on a
+    paragraph of thousands of sentences.
+    """
+    starts = [op[3] for op in ops]
     for start, end in _sentences(new):
-        inside = [op for op in ops if (op[3] < end and op[4] > start) or
+        first = bisect.bisect_left(starts, start)
+        while first > 0 and ops[first - 1][4] > start:
+            first -= 1
+        last = bisect.bisect_left(starts, end)
+        inside = [op for op in ops[first:last] if (op[3] < end and op[4] > start) or
                   (op[3] == op[4] and start <= op[3] < end)]
         if sum(op[0] == "change" for op in inside) < 2:
             continue
+        window = ops[max(first - 1, 0):last + 1]
         # Keep the sentence's final sign when it is untouched.
-        stop = end - 1 if new[end - 1].ends_sentence and _is_equal_at(ops, end - 1) else end
+        stop = end - 1 if new[end - 1].ends_sentence and _is_equal_at(window, end - 1) else end
         lo, hi = start, stop
         for tag, _, _, j1, j2 in inside:
             if tag == "change":
                 lo, hi = min(lo, j1), max(hi, j2)
-        clipped = _clip(ops, lo, hi)
+        clipped = _clip(window, lo, hi)
         if not _rewritten(sum(op[0] == "change" for op in clipped),
                           _equal_share(clipped, old, new)):
             continue
-        candidate = _replace_span(ops, _old_at(ops, lo, True), _old_at(ops, hi, False), lo, hi)
+        i_lo = _old_at(window, lo, True)
+        i_hi = _old_at(window, hi, False)
+        if i_lo is None or i_hi is None:
+            continue
+        candidate = _replace_span(ops, i_lo, i_hi, lo, hi)
         if _valid(candidate, len(old), len(new)):
             ops = candidate
+            starts = [op[3] for op in ops]
     return ops
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,6 +58,9 @@ class Piece:
     text: str
 
 
+_NONE: tuple = ()
+
+
 class Atom:
     """One comparable unit of a paragraph.
 
@@ -67,7 +71,7 @@ class Atom:
     """
 
     __slots__ = ("key", "kind", "pieces", "run", "element", "elements", "markers", "text",
-                 "significant", "ends_sentence", "weight")
+                 "ends_sentence", "_weight", "chunk")
 
     def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
                  run: etree._Element | None = None, element: etree._Element | None = None,
@@ -75,11 +79,12 @@ class Atom:
                  markers: list[etree._Element] | None = None, text: str | None = None) -> None:
         self.key = key
         self.kind = kind
-        self.pieces = pieces or []
+        # Empty sequences are shared: a long paragraph has hundreds of thousands of atoms.
+        self.pieces = pieces or _NONE
         self.run = run
         self.element = element
-        self.elements = elements or []
-        self.markers = markers or []
+        self.elements = elements or _NONE
+        self.markers = markers or _NONE
         if text is None:
             if kind == "text":
                 text = "".join(p.text for p in self.pieces)
@@ -88,10 +93,21 @@ class Atom:
             else:
                 text = "".join(_visible_text(e) for e in self.elements)
         self.text = text
-        # Letters and digits: how much of the text the atom carries, when measuring overlap.
-        self.weight = sum(map(str.isalnum, text))
-        self.significant = kind != "text" or self.weight > 0
+        self._weight = -1
         self.ends_sentence = kind == "text" and key in _SENTENCE_END
+        self.chunk = False
+
+    @property
+    def weight(self) -> int:
+        """Letters and digits: how much of the text the atom carries, when measuring overlap."""
+        if self._weight < 0:
+            self._weight = sum(map(str.isalnum, self.text))
+        return self._weight
+
+    @property
+    def significant(self) -> bool:
+        """A word, a number or something other than text (not a space nor a sign)."""
+        return self.kind != "text" or self.weight > 0
 
     def __repr__(self) -> str:
         return f"Atom({self.kind}, {self.text!r})"
@@ -175,8 +191,88 @@ def local_attr(name: str) -> str:
     return name.rpartition("}")[2]
 
 
-def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> Paragraph:
-    """The atoms of a paragraph (its properties aside)."""
+#: Paragraphs longer than this (characters, either side) are first compared by chunks of words.
+LONG_PARAGRAPH = 10_000
+_CHUNK = re.compile(r"\S+\s*|\s+")
+_CHUNK_END = re.compile(r"[.;!?:]\s*$")
+
+
+def chunk(text: str) -> list[str]:
+    """Cut text into chunks of a few words, at places its own words choose.
+
+    A chunk ends after a sentence sign or after a word whose checksum says so (about one word
+    in eight): the same words cut the same way wherever they stand, so an edit disturbs only
+    the chunks around it, and the same text always gives the same chunks.
+
+    >>> "".join(chunk("Un deux trois. Quatre cinq")) == "Un deux trois. Quatre cinq"
+    True
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    crc32 = zlib.crc32
+    for match in _CHUNK.finditer(text):
+        word = match.group()
+        current.append(word)
+        if _CHUNK_END.search(word) or crc32(word.rstrip().encode()) & 7 == 0:
+            chunks.append("".join(current))
+            current = []
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+def _chunk_key(text: str) -> str:
+    return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
+
+
+def _split(pieces: list[Piece], tokens: list[str], keyed: Callable[[str], str],
+           markers: list[etree._Element]) -> list[Atom]:
+    """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
+    atoms = []
+    if len(pieces) == 1:
+        run = pieces[0].run
+        for token in tokens:
+            atoms.append(Atom(keyed(token), "text", [Piece(run, token)],
+                              markers=markers or None, text=token))
+            markers = []
+        return atoms
+    segments = iter(pieces)
+    current = next(segments)
+    offset = 0  # consumed characters of `current`
+    for token in tokens:
+        found: list[Piece] = []
+        need = len(token)
+        while need:
+            available = len(current.text) - offset
+            if available == 0:
+                current = next(segments)
+                offset = 0
+                continue
+            take = min(need, available)
+            found.append(Piece(current.run, current.text[offset:offset + take]))
+            offset += take
+            need -= take
+        atoms.append(Atom(keyed(token), "text", pieces=found, markers=markers or None,
+                          text=token))
+        markers = []
+    return atoms
+
+
+def refine(atom: Atom) -> list[Atom]:
+    """The word atoms of a chunk atom (see `flatten`'s ``chunks``); other atoms as they are."""
+    if atom.kind != "text" or not atom.chunk:
+        return [atom]
+    return _split(atom.pieces, tokenize(atom.text), token_key, atom.markers)
+
+
+def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
+            chunks: bool = False) -> Paragraph:
+    """The atoms of a paragraph (its properties aside).
+
+    With ``chunks``, text atoms are chunks of a few words (see `chunk`), to be compared first
+    and refined into words (`refine`) only where they differ: what makes a paragraph of
+    megabytes cheap.
+    """
     atoms: list[Atom] = []
     markers: list[etree._Element] = []
     # Text gathered across runs until a non-text atom: (run, text) segments.
@@ -185,36 +281,16 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None) -> P
     def flush_text() -> None:
         if not buffer:
             return
-        if len(buffer) == 1:
-            run = buffer[0].run
-            for token in tokenize(buffer[0].text):
-                key = token_key(token)
-                atoms.append(Atom(key, "text", [Piece(run, token)],
-                                  markers=list(markers) if markers else None, text=token))
-                markers.clear()
-            buffer.clear()
-            return
-        text = "".join(piece.text for piece in buffer)
-        segments = iter(buffer)
-        current = next(segments)
-        offset = 0  # consumed characters of `current`
-        for token in tokenize(text):
-            pieces: list[Piece] = []
-            need = len(token)
-            while need:
-                available = len(current.text) - offset
-                if available == 0:
-                    current = next(segments)
-                    offset = 0
-                    continue
-                take = min(need, available)
-                pieces.append(Piece(current.run, current.text[offset:offset + take]))
-                offset += take
-                need -= take
-            key = token_key(token)
-            atoms.append(Atom(key, "text", pieces=pieces,
-                              markers=list(markers) if markers else None, text=token))
-            markers.clear()
+        text = buffer[0].text if len(buffer) == 1 else "".join(piece.text for piece in buffer)
+        if chunks:
+            found = _split(buffer, chunk(text), _chunk_key, list(markers))
+            for atom in found:
+                atom.chunk = True
+                atom.ends_sentence = _CHUNK_END.search(atom.text) is not None
+        else:
+            found = _split(buffer, tokenize(text), token_key, list(markers))
+        atoms.extend(found)
+        markers.clear()
         buffer.clear()
 
     def add(atom: Atom) -> None:

@@ -49,8 +49,10 @@ class Commenter:
         headers, footers and notes (see `body_anchor`).
         """
         cid = self.rev.new_id()
-        comment = etree.SubElement(self.root, w("comment"), {
-            ID: cid, AUTHOR: self.rev.author, DATE: self.rev.date, w("initials"): self.initials})
+        attributes = {ID: cid, AUTHOR: self.rev.author, w("initials"): self.initials}
+        if self.rev.date:
+            attributes[DATE] = self.rev.date
+        comment = etree.SubElement(self.root, w("comment"), attributes)
         for index, line in enumerate(lines or [""]):
             p = etree.SubElement(comment, P)
             if index == 0:

@@ -77,7 +77,10 @@ class Revisions:
     def element(self, tag: str) -> etree._Element:
         """An empty ``w:ins`` / ``w:del`` / ``w:rPrChange`` … carrying id, author and date."""
         self.count += 1
-        return etree.Element(tag, {ID: self.new_id(), AUTHOR: self.author, DATE: self.date})
+        attributes = {ID: self.new_id(), AUTHOR: self.author}
+        if self.date:
+            attributes[DATE] = self.date
+        return etree.Element(tag, attributes)
 
 
 def local(el: etree._Element) -> str:

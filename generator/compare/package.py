@@ -1,4 +1,4 @@
-"""Reading a DOCX safely and writing the redline package.
+"""Reading a DOCX safely, and the redline package as bytes.
 
 A document to compare comes from a user: it may be a renamed ``.doc``, an encrypted file, a
 macro-enabled document or a zip bomb. `read_package` refuses each with a `CompareError` that names
@@ -8,17 +8,17 @@ checked first, then every part is stream-decompressed with a cap (declared sizes
 
 from __future__ import annotations
 
-import os
+import io
 import posixpath
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import CompareError, OutputError, os_reason
+from ..errors import CompareError, os_reason
 
 #: Caps on what one document may expand to. A 300-page avenant is about 3 MB of XML; images
 #: make the rest. Far above real documents, far below what would exhaust the machine.
@@ -34,6 +34,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 RT_OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument")
+DCTERMS_NS = "http://purl.org/dc/terms/"
 RT_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 WORD_MAIN_TYPES = {
@@ -84,6 +85,22 @@ class Package:
             self._xml[name] = parse_xml(self.parts[name], self.path, name)
         return self._xml[name]
 
+    def own_date(self) -> str | None:
+        """The document's own date as Word writes it (``dcterms:modified``, else ``created``).
+
+        Read from ``docProps/core.xml`` (the part the package's relationships name); None when
+        the document carries no usable date.
+        """
+        for rel in self.rels("").values():
+            if rel.type.endswith("/core-properties") and rel.target in self.parts:
+                root = self.xml(rel.target)
+                for tag in ("modified", "created"):
+                    found = root.find(f"{{{DCTERMS_NS}}}{tag}")
+                    stamp = _w3cdtf(found.text if found is not None else None)
+                    if stamp:
+                        return stamp
+        return None
+
     def rels(self, name: str) -> dict[str, Relationship]:
         """The relationships of a part, by id (empty when the part has none)."""
         rels_name = rels_name_for(name)
@@ -101,6 +118,21 @@ class Package:
         return result
 
 
+def _w3cdtf(text: str | None) -> str | None:
+    """A W3CDTF date-time as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None when it is not one.
+
+    >>> _w3cdtf("2024-03-01T10:30:00+01:00"), _w3cdtf("2024-03-01T09:30:00Z"), _w3cdtf("hier")
+    ('2024-03-01T09:30:00Z', '2024-03-01T09:30:00Z', None)
+    """
+    try:
+        when = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def rels_name_for(name: str) -> str:
     """The name of the relationships part of ``name`` (``word/_rels/document.xml.rels``)."""
     folder, base = posixpath.split(name)
@@ -108,10 +140,17 @@ def rels_name_for(name: str) -> str:
 
 
 def resolve_target(base: str, target: str) -> str:
-    """A relationship target as a part name, relative to the source part's folder."""
-    if target.startswith("/"):
-        return posixpath.normpath(target[1:])
-    return posixpath.normpath(posixpath.join(base, target))
+    """A relationship target as a part name, relative to the source part's folder.
+
+    A target that climbs out of the package (``../../x``) gives a name no part has.
+
+    >>> resolve_target("word", "../docProps/core.xml"), resolve_target("word", "../../x")
+    ('docProps/core.xml', '')
+    """
+    target = target.split("#", 1)[0]
+    name = posixpath.normpath(target[1:] if target.startswith("/") else
+                              posixpath.join(base, target))
+    return "" if name.startswith("../") or name in ("..", ".") else name
 
 
 def parse_xml(data: bytes, path: Path, name: str) -> etree._Element:
@@ -187,7 +226,7 @@ def read_package(path: Path | str) -> Package:
             if info.flag_bits & 0x1:
                 raise CompareError("document protégé par mot de passe : enregistrez-le sans "
                                    "mot de passe", path=where)
-            name = info.filename.lstrip("/")
+            name = posixpath.normpath(info.filename.replace("\\", "/").lstrip("/"))
             if name.lower().endswith("vbaproject.bin"):
                 raise _macros(path)
             try:
@@ -197,11 +236,36 @@ def read_package(path: Path | str) -> Package:
                 raise CompareError(f"document corrompu : la partie {name} est illisible "
                                    f"({exc})", path=where, value=name) from None
             budget -= len(data)
+            if name in parts:
+                raise CompareError(f"document corrompu : la partie {name} y figure deux fois",
+                                   path=where, value=name)
             parts[name] = data
     package = Package(path, parts)
     _read_content_types(package)
     _find_main_part(package)
+    _keep_reachable(package)
     return package
+
+
+def _keep_reachable(package: Package) -> None:
+    """Keep only the parts the relationships reach, from the package's own ``_rels/.rels``.
+
+    Whatever else the zip holds (a name such as ``../../x``, leftovers) is never carried over.
+    """
+    kept = {"[Content_Types].xml", "_rels/.rels"}
+    todo = [""]  # the package itself: its relationships are _rels/.rels
+    while todo:
+        source = todo.pop()
+        for rel in package.rels(source).values():
+            if rel.external or rel.target in kept or rel.target not in package.parts:
+                continue
+            kept.add(rel.target)
+            if rels_name_for(rel.target) in package.parts:
+                kept.add(rels_name_for(rel.target))
+            todo.append(rel.target)
+    for name in [n for n in package.parts if n not in kept]:
+        del package.parts[name]
+        package._xml.pop(name, None)
 
 
 def _macros(path: Path) -> CompareError:
@@ -252,36 +316,18 @@ def serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def write_package(parts: dict[str, bytes], out: Path) -> None:
-    """Write a DOCX atomically: a temporary file beside ``out``, then ``os.replace``.
+def package_bytes(parts: dict[str, bytes]) -> bytes:
+    """A DOCX as bytes: ``[Content_Types].xml`` and the relationships first, fixed timestamps.
 
-    Entries get a fixed timestamp so that the same inputs give the same bytes.
+    The same parts always give the same bytes.
     """
-    out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError("dossier de sortie introuvable", path=str(folder))
-    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-            names = sorted(parts, key=lambda n: (n != "[Content_Types].xml",
-                                                 not n.startswith("_rels/"), n))
-            for name in names:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                stored = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                zf.writestr(info, parts[name], compresslevel=6)
-        os.replace(tmp, out)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise OutputError(f"écriture impossible ({os_reason(exc)})", path=str(out)) from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        names = sorted(parts, key=lambda n: (n != "[Content_Types].xml",
+                                             not n.startswith("_rels/"), n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            stored = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            zf.writestr(info, parts[name], compresslevel=6)
+    return buffer.getvalue()

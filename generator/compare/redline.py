@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .align import align, dice, matching_blocks, word_ops
-from .atoms import Atom, Paragraph, flatten, normalize_space
+from .align import align, chunked_word_ops, dice, matching_blocks, word_ops
+from .atoms import LONG_PARAGRAPH, Atom, Paragraph, flatten, normalize_space, refine
 from .ooxml import (
     DEL,
     IGNORED_RPR,
@@ -340,7 +340,7 @@ class Redliner:
         return align(len(olds), len(news), similarity, 0.4)
 
     def _bag(self, block: etree._Element) -> Counter:
-        return Counter(_WORDS.findall(self.block_text(block).lower()))
+        return Counter(m.group() for m in _WORDS.finditer(self.block_text(block).lower()))
 
     # ------------------------------------------------------------------ keys
 
@@ -463,9 +463,13 @@ class Redliner:
 
     def pair_paragraph(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two paragraphs word by word and rewrite the new one with the changes."""
-        old = flatten(o, self.old.resolve)
-        new = flatten(n, self.new.resolve)
-        ops = word_ops(old.atoms, new.atoms)
+        long = max(_text_length(o), _text_length(n)) > LONG_PARAGRAPH
+        old = flatten(o, self.old.resolve, chunks=long)
+        new = flatten(n, self.new.resolve, chunks=long)
+        if long:
+            old.atoms, new.atoms, ops = chunked_word_ops(old.atoms, new.atoms, refine)
+        else:
+            ops = word_ops(old.atoms, new.atoms)
         ppr_changed = ppr_key(o) != ppr_key(n)
         mark_changed = _mark_key(o) != _mark_key(n)
         text_changed = any(op[0] == "change" for op in ops)
@@ -800,6 +804,10 @@ def _text_key(el: etree._Element) -> str:
     Only alignment uses it: blocks whose keys agree are still compared in full.
     """
     return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
+
+
+def _text_length(p: etree._Element) -> int:
+    return sum(len(t.text or "") for t in p.iter(T))
 
 
 def _plain_text(p: etree._Element) -> str:

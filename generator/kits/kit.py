@@ -311,7 +311,13 @@ def load_kit(root: Path | str, name: str) -> Kit:
     except OSError:
         raise KitError(f"kit inconnu : « {name} » (kits : {', '.join(list_kits(root)) or 'aucun'})",
                        path=label) from None
-    return _cached(str(path.resolve()), label, stat.st_mtime_ns, stat.st_size)
+    from ..paths import Project
+
+    project = Project(root)  # neither the kit file nor its template may lead out of templates/
+    kit = _cached(str(project.contained(path, project.templates).resolve()), label,
+                  stat.st_mtime_ns, stat.st_size)
+    project.contained(kit.template, project.templates)
+    return kit
 
 
 def is_date(value: Any) -> bool:

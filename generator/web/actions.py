@@ -7,16 +7,13 @@ a dossier. Every function returns data; only the routes turn it into HTML. Files
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..checks import ERREUR, check
 from ..errors import AvenantError, UsageError, VariablesError
-from ..files import write_all
 from ..paths import Project, check_name, version_key
 from ..yaml_reader import read_tree
 
@@ -82,13 +79,14 @@ def output_file(project: Project, dossier: str, version: str, name: str) -> Path
 
 
 def build_version(project: Project, dossier: str, version: str, *, pdf: bool) -> list[str]:
-    """Build the saved set; return the names of the files written in output/DOSSIER/VERSION/.
+    """Build the saved set; return the names of the files in output/DOSSIER/VERSION/.
 
-    An older, different output is kept beside, as with ``--force``.
+    The tool's own earlier outputs are replaced; a file edited by hand is not (the error says
+    so, as ``avenant build`` does without ``--force``).
     """
     from ..build import build
 
-    result = build(dossier, version, root=project.root, force=True, pdf=pdf)
+    result = build(dossier, version, root=project.root, pdf=pdf)
     names = [result.docx.name] + ([result.pdf.name] if result.pdf else []) + [
         result.manifest.name]
     return names
@@ -117,37 +115,20 @@ class Compared:
 
 
 def compare_versions(project: Project, dossier: str, one: str, other: str) -> Compared:
-    """Compare two versions of a dossier (older → newer), as ``avenant diff`` does.
+    """Compare two versions of a dossier (older → newer) with ``avenant diff``.
 
-    The redline and the report are written in output/DOSSIER/NEWER/.
+    The redline and the report are written in output/DOSSIER/NEWER/; a file edited by hand
+    there is never replaced (the error says so).
     """
-    from ..compare import compare, report_html
-    from ..diffing import _docx_for, _revision_date, explainer, value_changes
+    from ..diffing import diff
 
     check_name(dossier, "nom de dossier")
     if one == other:
         raise UsageError("choisissez une autre version à comparer")
     old_version, new_version = sorted((one, other), key=version_key)
-    target = (project.output_dir(dossier, new_version) /
-              f"comparaison-{old_version}-{new_version}.docx")
-    with tempfile.TemporaryDirectory(prefix="avenant-web-") as tmp:
-        workdir = Path(tmp)
-        old, old_vars = _docx_for(project, dossier, old_version, workdir)
-        new, new_vars = _docx_for(project, dossier, new_version, workdir)
-        changes = value_changes(old_vars, new_vars)
-        redline = workdir / "comparaison.docx"
-        comparison = compare(old, new, redline, date=_revision_date(new),
-                             explain=explainer(changes) if changes else None)
-        comparison = dataclasses.replace(
-            comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
-            new=Path(project.relative(new)))
-        html = report_html(comparison, value_changes=[(c.label, c.old, c.new) for c in changes],
-                           title=f"{dossier} : {old_version} → {new_version}")
-        write_all({target: redline.read_bytes(),
-                   target.with_suffix(".html"): html.encode("utf-8")},
-                  force=True, label=project.relative)
-    return Compared(html, target.name, target.with_suffix(".html").name, old_version,
-                    new_version, len(comparison.changes))
+    result = diff([dossier, old_version, new_version], root=project.root)
+    return Compared(result.html.read_text(encoding="utf-8"), result.docx.name, result.html.name,
+                    old_version, new_version, len(result.comparison.changes))
 
 
 def new_version(project: Project, dossier: str, version: str) -> str:
