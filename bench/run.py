@@ -9,7 +9,7 @@ import importlib
 import sys
 from pathlib import Path
 
-SECTIONS = ["build_bench", "compare_bench", "batch_bench"]
+SECTIONS = ["build_bench", "compare_bench", "batch_bench", "web_bench"]
 
 
 def main() -> int:

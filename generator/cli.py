@@ -144,7 +144,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--force", action="store_true",
                       help="remplace aussi une comparaison ou un avenant modifiés à la main "
                            "(l’ancien est gardé à côté)")
-    for command in (build, check, new, diff, kits, kit):
+    serve = sub.add_parser("serve", help="page web locale pour rédiger et relire",
+                           description="Sert une page web locale : formulaire, vérification et "
+                                       "aperçu en direct, construction, comparaison.")
+    serve.add_argument("--port", type=int, default=8000, help="port (par défaut : 8000)")
+    serve.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                       help="dossier du projet (par défaut le dossier courant)")
+    serve.add_argument("--hote", default="127.0.0.1", metavar="HOTE",
+                       help="adresse d’écoute (par défaut 127.0.0.1 : cette machine seulement)")
+    for command in (build, check, new, diff, kits, kit, serve):
         _french_help(command)
     return parser
 
@@ -252,8 +260,27 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 0
     if args.command == "diff":
         return _diff(args, _subparser(parser, "diff"))
+    if args.command == "serve":
+        return _serve(args)
     parser.print_help()
     return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .web import LOCAL_HOSTS, serve
+
+    if not (args.root / "variables").is_dir():
+        from .errors import UsageError
+
+        raise UsageError(f"pas de dossier variables/ dans {args.root} : indiquez le projet "
+                         "avec --root")
+    if args.hote not in LOCAL_HOSTS:
+        print(f"attention : le serveur écoute sur {args.hote} ; toute machine qui peut joindre "
+              "cette adresse pourra lire et modifier les jeux de variables", file=sys.stderr)
+    serve(args.root, port=args.port, host=args.hote,
+          ready=lambda url: print(f"avenant : page disponible sur {url} (Ctrl+C pour arrêter)",
+                                  flush=True))
+    return 0
 
 
 # --- build --all: a progress bar (or a line per avenant) while it runs, then a table -------

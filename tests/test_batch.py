@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator import batch
 from generator.cli import main
+from generator.commands import batch
 from generator.commands.batch import build_all
 from generator.errors import UsageError
 

@@ -19,7 +19,7 @@ def _commands() -> list[str]:
 
 def test_every_command_appears_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert set(_commands()) == {"build", "check", "new", "diff", "modeles", "modele"}
+    assert set(_commands()) == {"build", "check", "new", "diff", "modeles", "modele", "serve"}
     for command in _commands():
         assert f"avenant {command}" in readme or f"`{command} " in readme, command
 

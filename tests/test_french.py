@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import french
 from generator.errors import AvenantError, FormatError
+from generator.text import french
 from generator.text.french import (
     FILTERS,
     annee,

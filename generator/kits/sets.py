@@ -75,6 +75,11 @@ def _read(path: Path, label: str, root: Path) -> VariableSet:
     from .parsed import read_tree_cached
 
     data, lines = read_tree_cached(path, label)
+    return from_tree(data, lines, label, root)
+
+
+def from_tree(data: Any, lines: dict[Loc, int], label: str, root: Path) -> VariableSet:
+    """Validate a set already read (the web page checks drafts that are not on disk)."""
     problems: list[Problem] = []
     _refuse_template_syntax(data, (), lines, label, problems)
     kit = _kit_of(data, root, label, lines)
