@@ -120,8 +120,8 @@ def test_a_broken_set_is_reported_and_the_others_are_built(lot: Path) -> None:
         ("ain-bourg", "2024", "échec"),
         ("cote-d-or-dijon", "2023", "construit"),
     ]
-    assert re.search(r"variables/ain-bourg/2024\.yaml:\d+: avenant\.rang: nombre entier attendu",
-                     done.stdout)
+    assert re.search(r"variables/ain-bourg/2024\.yaml:\d+: avenant\.rang \(rang de l’avenant\): "
+                     r"nombre entier attendu", done.stdout), done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert "1 en échec" in done.stdout
     assert sorted(docx_files(lot)) == ["output/ain-bourg/2023/avenant-1-2023.docx",
