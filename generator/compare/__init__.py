@@ -86,8 +86,8 @@ from pathlib import Path
 
 from ..errors import CompareError, OutputError, UsageError
 from ..files import write_atomic
-from .model import KINDS, Change, Comparison
-from .package import Package, package_bytes, read_package
+from .comparison import KINDS, Change, Comparison
+from .docx_zip import Package, package_bytes, read_package
 from .report import ValueChange, describe, report_html, report_text
 
 ENGINES = ("interne", "docxodus")
@@ -241,9 +241,11 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
 
 def _count_revisions(roots) -> int:
     """How many revision marks (insertions, deletions, formatting changes) the output holds."""
+    from .layout import LAYOUT_CHANGES
     from .ooxml import DEL, INS, PPR_CHANGE, RPR_CHANGE
 
-    return sum(1 for root in roots for _ in root.iter(INS, DEL, RPR_CHANGE, PPR_CHANGE))
+    return sum(1 for root in roots
+               for _ in root.iter(INS, DEL, RPR_CHANGE, PPR_CHANGE, *LAYOUT_CHANGES))
 
 
 _TEXT_PART_TYPES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml",

@@ -18,6 +18,8 @@ from lxml import etree
 
 from .align import align, dice, matching_blocks
 from .atoms import LONG_PARAGRAPH, flatten, normalize_space, plain_text, refine
+from .docx_zip import Package
+from .layout import track_sections
 from .marks import (
     BLOCKS,
     find_splits,
@@ -50,7 +52,6 @@ from .ooxml import (
     w,
 )
 from .output import Importer, Output
-from .package import Package
 from .paragraphs import ParagraphWriter, look_details, look_differs
 from .parts import (
     StyleNames,
@@ -110,7 +111,10 @@ class Redliner:
         if old_body is None or new_body is None:
             return []
         self.enter("corps", old_main, new_main)
+        # Page setup first: deleted paragraphs brought back below may hold old sections.
+        sections = track_sections(old_body, new_body, self.rev)
         self.diff_container(old_body, new_body)
+        self.records += sections
         for label, tag in (("en-tête", "headerReference"), ("pied de page", "footerReference")):
             pairs = header_pairs(self.old_pkg, self.new_pkg, tag)
             for old_part, new_part in pairs:
@@ -336,14 +340,6 @@ class Redliner:
     def pair_table(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two tables row by row; rows that are new or gone are marked whole."""
         pair_table(self, o, n)
-
-    def pair_row(self, o: etree._Element, n: etree._Element) -> None:
-        """Compare two rows cell by cell."""
-        if etree.tostring(o) == etree.tostring(n):
-            self.notes.pair_within(o, n)
-            return
-        for oc, nc in zip(o.findall(TC), n.findall(TC), strict=False):
-            self.diff_container(oc, nc)
 
     # ------------------------------------------------------------ paragraphs
 
