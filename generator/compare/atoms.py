@@ -174,7 +174,7 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
+def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
     """A key for opaque content: its XML, with relationship ids replaced by their targets."""
     clone = etree.fromstring(etree.tostring(el))
     # A textbox's paragraphs are compared one by one, not as part of the box's key.
@@ -348,7 +348,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
                 markers.append(child)
             continue
         if tag != R:
-            add(Atom(f"{local(child)}:{_digest(child, resolve)}", "group", elements=[child]))
+            add(Atom(f"{local(child)}:{digest(child, resolve)}", "group", elements=[child]))
             continue
         if _starts_field(child):
             flush_text()
@@ -375,7 +375,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             elif rtag in _NOTE_REFS:
                 add(Atom(f"note:{_NOTE_REFS[rtag]}", "run", run=child, element=rc))
             else:
-                add(Atom(f"{local(rc)}:{_digest(rc, resolve)}", "run", run=child, element=rc))
+                add(Atom(f"{local(rc)}:{digest(rc, resolve)}", "run", run=child, element=rc))
     if field_runs:
         add(_field_atom(field_runs, resolve))
     flush_text()
@@ -402,7 +402,7 @@ def _field_atom(elements: list[etree._Element],
                 resolve: Callable[[str], str] | None) -> Atom:
     instr = "".join(e.text or "" for el in elements for e in el.iter(INSTR_TEXT))
     result = "".join(_visible_text(el) for el in elements)
-    look = "".join(_digest(el.find(RPR), resolve) for el in elements if el.find(RPR) is not None)
+    look = "".join(digest(el.find(RPR), resolve) for el in elements if el.find(RPR) is not None)
     key = "field:" + normalize_space(instr).strip() + "|" + result + "|" + \
         hashlib.sha1(look.encode()).hexdigest()[:8]
     return Atom(key, "group", elements=list(elements))

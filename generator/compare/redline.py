@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .align import align, dice, matching_blocks
-from .atoms import LONG_PARAGRAPH, flatten, normalize_space, plain_text, refine
+from .atoms import LONG_PARAGRAPH, digest, flatten, normalize_space, plain_text, refine
+from .bookmarks import restore_bookmarks
 from .docx_zip import Package
 from .layout import track_sections
 from .marks import (
     BLOCKS,
     find_splits,
     fix_paragraph_marks,
+    mark_join,
     mark_key,
     mark_split,
     pair_last_paragraphs,
@@ -65,6 +67,7 @@ from .tables import pair_table
 from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
+_PICTURES = (w("drawing"), w("pict"), w("object"))
 
 
 @dataclass
@@ -93,6 +96,8 @@ class Redliner:
         self._resolved: dict[tuple[str, str, str], str] = {}
         self._looks: dict[etree._Element, bytes] = {}
         self.styles = StyleNames()
+        #: The output paragraph standing for each old paragraph (paired, or a deleted copy).
+        self.counterparts: dict[etree._Element, etree._Element] = {}
 
     def look(self, run: etree._Element) -> bytes:
         """The formatting key of a run (cached: runs are compared many times)."""
@@ -115,6 +120,7 @@ class Redliner:
         sections = track_sections(old_body, new_body, self.rev)
         self.diff_container(old_body, new_body)
         self.records += sections
+        restore_bookmarks(old_body, new_body, self.counterparts, self.rev)
         for label, tag in (("en-tête", "headerReference"), ("pied de page", "footerReference")):
             pairs = header_pairs(self.old_pkg, self.new_pkg, tag)
             for old_part, new_part in pairs:
@@ -167,8 +173,8 @@ class Redliner:
         """Compare the blocks of two containers (body, cell, header, note, content control)."""
         old_blocks = [b for b in old_c if b.tag in BLOCKS]
         new_blocks = [b for b in new_c if b.tag in BLOCKS]
-        old_keys = [self.block_key(b) for b in old_blocks]
-        new_keys = [self.block_key(b) for b in new_blocks]
+        old_keys = [self.block_key(b, self.old.resolve) for b in old_blocks]
+        new_keys = [self.block_key(b, self.new.resolve) for b in new_blocks]
         cursor: etree._Element | None = None
         for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
             if tag == "equal":
@@ -188,10 +194,22 @@ class Redliner:
                     o, first, second = old_blocks[i1 + i], new_blocks[j1 + j], \
                         new_blocks[j1 + j + 1]
                     segments = mark_split(o, first, second, self.rev)
+                    self.counterparts[o] = first
                     self.records.append(Record(
                         "modification", self.part_label, Anchor(first, None, second, None),
                         plain_text(o), plain_text(first) + "\n" + plain_text(second), segments))
                     cursor = second
+                elif step == "join":
+                    self._flush_group(group)
+                    first, second, n = old_blocks[i1 + i], old_blocks[i1 + i + 1], \
+                        new_blocks[j1 + j]
+                    head, segments = mark_join(first, second, n, self.rev)
+                    self.counterparts.update({first: head, second: n})
+                    self.records.append(Record(
+                        "modification", self.part_label, Anchor(head, None, n, None),
+                        plain_text(first) + "\n" + plain_text(second), plain_text(n),
+                        segments))
+                    cursor = n
                 elif step == "pair":
                     self._flush_group(group)
                     self.pair_block(old_blocks[i1 + i], new_blocks[j1 + j])
@@ -251,7 +269,9 @@ class Redliner:
         group.clear()
 
     def _deleted_copy(self, old_block: etree._Element) -> etree._Element:
-        return self.bring_old(copy.deepcopy(old_block))
+        clone = copy.deepcopy(old_block)
+        self.counterparts.update(zip(old_block.iter(P), clone.iter(P), strict=True))
+        return self.bring_old(clone)
 
     def bring_old(self, el: etree._Element) -> etree._Element:
         """Make a copy of old content fit the output: markers dropped, relationships brought."""
@@ -291,15 +311,18 @@ class Redliner:
 
     # ------------------------------------------------------------------ keys
 
-    def block_key(self, block: etree._Element) -> str:
-        """The exact-match key of a block: kind, style and text."""
+    def block_key(self, block: etree._Element, resolve: Callable[[str], str]) -> str:
+        """The exact-match key of a block: kind, style, text and pictures."""
         if block.tag == P:
             ppr = block.find(PPR)
             style = ""
             if ppr is not None:
                 st = ppr.find(w("pStyle"))
                 style = st.get(w("val"), "") if st is not None else ""
-            return "p" + style + "\x00" + _text_key(block)
+            # A picture counts in the key (by its content): a paragraph matches only the same
+            # picture, and weighs more than an empty one when alignment has to choose.
+            pictures = "".join(digest(el, resolve) for el in block.iter(*_PICTURES))
+            return "p" + style + "\x00" + _text_key(block) + pictures
         if block.tag == TBL:
             # Tables align by their number of columns, so that an edited table is compared
             # row by row rather than deleted and inserted whole.
@@ -324,6 +347,8 @@ class Redliner:
 
     def pair_block(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two blocks that stand for each other."""
+        if n.tag == P:
+            self.counterparts[o] = n
         if etree.tostring(o) == etree.tostring(n):
             self.notes.pair_within(o, n)
             return

@@ -244,19 +244,19 @@ class ParagraphFormat:
 def paragraph_formats(container: etree._Element, view: str = "plain") -> list[ParagraphFormat]:
     """Style and bold/italic/underline of each kept paragraph of a container, in a view.
 
-    On reject, ``w:pPrChange``/``w:rPrChange`` give back the former properties.
+    On reject, ``w:pPrChange``/``w:rPrChange`` give back the former properties. A paragraph
+    whose mark disappears lends its runs to the next one (whose style the two keep).
     """
     hidden = _HIDDEN[view]
     result = []
+    carry: list[tuple[str, str]] = []
     for p in container.iter(P):
-        if _mark_removed(paragraph_mark(p), view):
-            continue
         ppr = p.find(PPR)
         if view == "reject" and ppr is not None and ppr.find(PPR_CHANGE) is not None:
             ppr = ppr.find(PPR_CHANGE).find(PPR)
         style_el = ppr.find(w("pStyle")) if ppr is not None else None
         style = style_el.get(w("val"), "") if style_el is not None else ""
-        runs: list[tuple[str, str]] = []
+        runs, carry = carry, []
         for r in p.iter(w("r")):
             if any(a.tag in hidden for a in r.iterancestors()):
                 continue
@@ -272,6 +272,9 @@ def paragraph_formats(container: etree._Element, view: str = "plain") -> list[Pa
                 runs[-1] = (runs[-1][0] + text, look)
             else:
                 runs.append((text, look))
+        if _mark_removed(paragraph_mark(p), view):
+            carry = runs
+            continue
         result.append(ParagraphFormat(style, tuple(runs)))
     return result
 
@@ -326,3 +329,10 @@ def _removed(el: etree._Element, gone: str, gone_cell: str) -> bool:
         tcpr = el.find(TCPR)
         return tcpr is not None and tcpr.find(gone_cell) is not None
     return False
+
+
+def bookmark_names(root: etree._Element, view: str = "plain") -> list[str]:
+    """The names of the bookmarks of a part in a view, in order (deleted ones gone on accept)."""
+    hidden = _HIDDEN[view]
+    return [b.get(w("name"), "") for b in root.iter(w("bookmarkStart"))
+            if not any(a.tag in hidden for a in b.iterancestors())]
