@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.compare import compare
 from generator.compare.views import bookmark_names, document_views
 from tests.test_compare_structure import W, _check, _churned
 from tests.test_compare_support import Doc, Image, Para, Raw, build, xml_of
@@ -120,3 +121,35 @@ def test_a_bookmark_in_both_documents_is_not_doubled(tmp_path):
     _check(old, new, out)
     assert bookmark_names(xml_of(out).find(W + "body"), "reject") == ["article_5"]
     assert document_views(out, "reject") == document_views(old)
+
+
+def test_libreoffice_accepts_and_rejects_these_classes_in_one_document(tmp_path):
+    """One pair with a header and a footer only in OLD, a join, a paragraph beside a picture,
+    an old bookmark and a table whose layout changed, through LibreOffice's own Accept All and
+    Reject All (LibreOffice 7.4 reads no table or page-setup revision: their text only)."""
+    from tests import libreoffice
+    from tests.test_compare_layout import table_xml
+    from tests.test_compare_structure import _visible
+    from tests.test_compare_support import H
+
+    if not libreoffice.available():
+        pytest.skip("LibreOffice (soffice, python3-uno) n’est pas installé")
+    first, second = "Le comité se réunit une fois par trimestre.", "Il arrête la stratégie."
+    old = build(Doc([H(1, "Article 1 : Objet"), first, second, LONG, "",
+                     _bookmarked("article_5", "Article 5 : Montant"), "Tableau :",
+                     Raw(table_xml()), "Fin."], header=["V3 – 040426"], footer=["Paraphes"]),
+                tmp_path / "ancien.docx")
+    new = build(Doc([H(1, "Article 1 : Objet"), f"{first} {second}", "", LONG, Image(""),
+                     "Article 5 : Montant", "Tableau :",
+                     Raw(table_xml(widths=(2000, 4000), fill="D9E2F3")), "Fin."]),
+                tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    compare(old, new, out)
+    assert libreoffice.accept_reject(out, tmp_path / "lo") > 0
+    for view, source in (("accept", new), ("reject", old)):
+        expected = _visible(document_views(source))
+        assert _visible(document_views(out, view)) == expected, view
+        theirs = tmp_path / "lo" / f"{view}.docx"
+        assert _visible(document_views(theirs)) == expected, view
+    reject = xml_of(tmp_path / "lo" / "reject.docx").find(W + "body")
+    assert "article_5" in bookmark_names(reject)

@@ -13,6 +13,8 @@ import docx
 from docx.shared import Cm
 
 from generator.compare import compare, report_text
+from generator.compare.docxodus import available as docxodus_available
+from generator.compare.docxodus import redline_bytes
 from generator.compare.views import document_views, layout_properties
 from tests.test_compare_support import Doc, Raw, build, xml_of
 
@@ -50,8 +52,16 @@ def _body(path: Path):
 
 
 def _check_views(old: Path, new: Path, out: Path) -> None:
-    assert layout_properties(_body(out), "accept") == layout_properties(_body(new), "plain")
-    assert layout_properties(_body(out), "reject") == layout_properties(_body(old), "plain")
+    """Our redline, and Docxodus's when installed, accept to NEW's layout and reject to OLD's."""
+    redlines = [out]
+    if docxodus_available():
+        theirs = out.with_name("docxodus.docx")
+        theirs.write_bytes(redline_bytes(old, new, "Docxodus", "2024-03-01T09:00:00Z"))
+        redlines.append(theirs)
+    for redline in redlines:
+        for view, source in (("accept", new), ("reject", old)):
+            assert layout_properties(_body(redline), view) == \
+                layout_properties(_body(source), "plain"), (redline.name, view)
     assert document_views(out, "accept") == document_views(new)
     assert document_views(out, "reject") == document_views(old)
 
