@@ -15,6 +15,7 @@ from lxml import etree
 
 from .align import align, dice, matching_blocks
 from .atoms import plain_text
+from .blocks import row_text
 from .layout import track_cell, track_row, track_table
 from .ooxml import DEL, INS, TC, TR, P, mark_row
 from .records import Anchor, Detail, Record
@@ -32,8 +33,8 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
     """
     details = track_table(o, n, self.rev)
     old_rows, new_rows = o.findall(TR), n.findall(TR)
-    old_keys = [self.row_text(r) for r in old_rows]
-    new_keys = [self.row_text(r) for r in new_rows]
+    old_keys = [row_text(r) for r in old_rows]
+    new_keys = [row_text(r) for r in new_rows]
     cursor: etree._Element | None = None
     for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
         if tag == "equal":
@@ -93,7 +94,7 @@ def _record_layout(self: Redliner, table: etree._Element, details: list[Detail])
     if not paragraphs:
         return
     row = table.find(TR)
-    text = self.row_text(row) if row is not None else plain_text(paragraphs[0])
+    text = row_text(row) if row is not None else plain_text(paragraphs[0])
     self.records.append(Record("mise en forme", self.part_label,
                                Anchor(paragraphs[0], None, paragraphs[0], None), text, text,
                                [("=", text)], details=list(dict.fromkeys(details))))
@@ -104,7 +105,7 @@ def _flush_rows(self: Redliner, group: list) -> None:
         return
     kind = group[0][0]
     rows = [g[1] for g in group]
-    text = "\n".join(self.row_text(g[2] if kind == "del" else g[1]) for g in group)
+    text = "\n".join(row_text(g[2] if kind == "del" else g[1]) for g in group)
     for row in rows:
         if kind == "ins":
             self.notes.inserted_in(row)
