@@ -80,8 +80,9 @@ def align_blocks(olds: list[etree._Element], news: list[etree._Element],
 
     return align(len(olds), len(news), similarity, threshold)
 
+
 def _bag(block: etree._Element) -> Counter:
-    return Counter(m.group() for m in _WORDS.finditer(block_text(block).lower()))
+    return Counter(_WORDS.findall(block_text(block).lower()))
 
 
 def _text_key(el: etree._Element) -> str:

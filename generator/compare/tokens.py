@@ -73,10 +73,15 @@ def chunk(text: str) -> list[str]:
     chunks: list[str] = []
     current: list[str] = []
     crc32 = zlib.crc32
-    for match in _CHUNK.finditer(text):
-        word = match.group()
+    # Prose repeats its words: each word's verdict is worked out once.
+    ends: dict[str, bool] = {}
+    for word in _CHUNK.findall(text):
         current.append(word)
-        if CHUNK_END.search(word) or crc32(word.rstrip().encode()) & 7 == 0:
+        end = ends.get(word)
+        if end is None:
+            end = ends[word] = CHUNK_END.search(word) is not None or \
+                crc32(word.rstrip().encode()) & 7 == 0
+        if end:
             chunks.append("".join(current))
             current = []
     if current:
@@ -86,4 +91,6 @@ def chunk(text: str) -> list[str]:
 
 def chunk_key(text: str) -> str:
     """The comparison key of a chunk: every space alike, every run of spaces one space."""
+    if text.isprintable() and "  " not in text:
+        return text  # only single ordinary spaces (no-break spaces are not printable)
     return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
