@@ -124,3 +124,16 @@ def test_page_size_and_margins_are_tracked(tmp_path):
     assert result.changes and result.changes[0].formatting == ["taille de la page",
                                                                  "marges de la page"]
     assert result.revisions >= 1
+
+
+def test_every_layout_detail_reads_in_french():
+    from generator.compare import layout
+    from generator.compare.report import formatting_text
+
+    names = {"column widths", "table", "row", "cell", "page"}
+    for table in (layout._TABLE_NAMES, layout._CELL_NAMES, layout._ROW_NAMES,
+                  layout._SECT_NAMES):
+        names.update(table.values())
+    for name in names:
+        text = formatting_text(("layout", name))
+        assert text and text != name, name

@@ -20,10 +20,11 @@ from .records import Anchor, Detail, Record
 TBL_PR, TBL_GRID, SECT_PR = w("tblPr"), w("tblGrid"), w("sectPr")
 TBL_PR_CHANGE, TBL_GRID_CHANGE = w("tblPrChange"), w("tblGridChange")
 TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE = w("trPrChange"), w("tcPrChange"), w("sectPrChange")
+#: Whole cells inserted or deleted: read (`generator.compare.views`), not written: rows whose
+#: cells differ in number are deleted and inserted whole.
 CELL_INS, CELL_DEL, CELL_MERGE = w("cellIns"), w("cellDel"), w("cellMerge")
 #: Every revision this module writes.
-LAYOUT_CHANGES = (TBL_PR_CHANGE, TBL_GRID_CHANGE, TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE,
-                  CELL_INS, CELL_DEL)
+LAYOUT_CHANGES = (TBL_PR_CHANGE, TBL_GRID_CHANGE, TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE)
 
 #: Children that are revisions, not properties (never compared, never copied into a change).
 TBL_IGNORED = {TBL_PR_CHANGE}
@@ -128,19 +129,6 @@ def track_cell(old: etree._Element, new: etree._Element, rev: Revisions) -> list
         _record_old(_ensure_first(new, TCPR), old.find(TCPR), TC_IGNORED, TC_PR_CHANGE, TCPR,
                     rev.element(TC_PR_CHANGE))
     return details
-
-
-def mark_cell(tc: etree._Element, tag: str, rev: Revisions) -> None:
-    """Mark a whole cell inserted (``w:cellIns``) or deleted (``w:cellDel``)."""
-    tcpr = _ensure_first(tc, TCPR)
-    for existing in tcpr.findall(tag):
-        tcpr.remove(existing)
-    change = tcpr.find(TC_PR_CHANGE)
-    element = rev.element(tag)
-    if change is not None:
-        change.addprevious(element)
-    else:
-        tcpr.append(element)
 
 
 def track_section(old: etree._Element, new: etree._Element, rev: Revisions) -> list[Detail]:

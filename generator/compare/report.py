@@ -66,8 +66,7 @@ _LAYOUT_LABELS = {
     "cell width": "largeur de la cellule", "cell": "mise en forme de la cellule",
     "page size": "taille de la page", "page margins": "marges de la page",
     "columns": "colonnes de la page", "page numbering": "numérotation des pages",
-    "section break": "saut de section", "page": "mise en page",
-    "cell inserted": "cellule ajoutée", "cell deleted": "cellule supprimée"}
+    "section break": "saut de section", "page": "mise en page"}
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
