@@ -219,7 +219,7 @@ def corpus(folder: Path) -> list[tuple[str, Path, Path]]:
     """The tests' pairs (every kind of change, issue 13's classes) built in ``folder``."""
     sys.path.insert(0, str(ROOT))
     from tests.test_compare_redline import CASES
-    from tests.test_compare_support import Doc, H, build
+    from tests.test_compare_support import Doc, H, Image, build
 
     pairs = dict(CASES)
     pairs["sous son titre"] = (
@@ -228,6 +228,12 @@ def corpus(folder: Path) -> list[tuple[str, Path, Path]]:
              "Préavis de trois mois."]))
     pairs["en-tête seulement ancien"] = (
         Doc(["Texte."], header=["V3 – 040426"], footer=["Paraphes"]), Doc(["Texte."]))
+    first, second = "Le comité se réunit une fois par trimestre.", "Il arrête la stratégie."
+    pairs["paragraphes joints"] = (Doc(["Préambule.", first, second, "Fin."]),
+                                   Doc(["Préambule.", f"{first} {second}", "Fin."]))
+    long = "Le comité de pilotage se réunit au moins deux fois par an, sur convocation. " * 6
+    pairs["paragraphe près d’une image"] = (Doc(["Intro.", long, "", "Fin."]),
+                                            Doc(["Intro.", "", long, Image(""), "Fin."]))
     built = []
     for number, (name, (old, new)) in enumerate(pairs.items()):
         old_path = build(old, folder / f"c{number}-ancien.docx")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.compare import compare, package, validate_docx
+from generator.compare import compare, docx_zip, validate_docx
 from generator.errors import CompareError, OutputError, UsageError
 from tests.test_compare_support import Doc, build
 
@@ -204,7 +204,7 @@ def test_decompression_stops_at_the_cap_whatever_the_sizes_say(tmp_path, monkeyp
         with zipfile.ZipFile(buffer) as zf:
             info = zf.getinfo("big.bin")
             with pytest.raises(CompareError, match="bombe zip"):
-                package._read_capped(zf, info, 1024 * 1024, tmp_path / "x.docx")
+                docx_zip._read_capped(zf, info, 1024 * 1024, tmp_path / "x.docx")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.compare import compare
-from generator.compare.atoms import Atom, Piece, chunk, refine, token_key, tokenize
+from generator.compare.atoms import Atom, Piece, refine
+from generator.compare.tokens import chunk, token_key, tokenize
 from generator.compare.views import document_views
 from generator.compare.words import chunked_word_ops, word_ops
 from tests.test_compare_support import Doc, Para, build, long_paragraph_pair, long_paragraph_texts

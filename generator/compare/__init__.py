@@ -13,8 +13,11 @@ Public API (what ``avenant diff`` and other callers use)::
     Validates both inputs (`CompareError` naming the file on a bad one, before anything is
     written), then writes ``out``: the NEW document, its formatting kept, carrying Word revisions
     (``w:ins``/``w:del`` with author and date, paragraph-mark and table-row revisions,
-    ``w:rPrChange``/``w:pPrChange`` for formatting) such that accepting every change gives the new
-    text and rejecting every change the old one, in the body, tables, headers, footers and notes.
+    ``w:rPrChange``/``w:pPrChange`` for formatting, ``w:tblPrChange``, ``w:tblGridChange``,
+    ``w:trPrChange``, ``w:tcPrChange`` and ``w:sectPrChange`` for table, column, row, cell and
+    page-setup properties) such that accepting every change gives the new text and layout and
+    rejecting every change the old ones, in the body, tables, headers, footers and notes. A
+    bookmark only the old document has comes back on reject.
     The file is written atomically by `generator.files.write_atomic`; an output
     problem (missing folder, ``out`` naming one of the inputs, disk error) is an `OutputError`.
 
@@ -63,7 +66,9 @@ Public API (what ``avenant diff`` and other callers use)::
 ``explain`` gave no reason).
 
 `document_views(path, view)` (from `generator.compare.views`) reads a redline back as text
-with every change accepted or rejected: what the tests use to check the redline.
+with every change accepted or rejected: what the tests use to check the redline (with
+`paragraph_formats`, `layout_properties` and `bookmark_names` for formatting, layout and
+bookmarks).
 
 Known limits (Word's and LibreOffice's as much as ours): a paragraph cannot join a table, so
 a paragraph inserted or deleted together with a table right after another table leaves an empty
@@ -86,8 +91,8 @@ from pathlib import Path
 
 from ..errors import CompareError, OutputError, UsageError
 from ..files import write_atomic
-from .model import KINDS, Change, Comparison
-from .package import Package, package_bytes, read_package
+from .comparison import KINDS, Change, Comparison
+from .docx_zip import Package, package_bytes, read_package
 from .report import ValueChange, describe, report_html, report_text
 
 ENGINES = ("interne", "docxodus")
@@ -241,9 +246,11 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
 
 def _count_revisions(roots) -> int:
     """How many revision marks (insertions, deletions, formatting changes) the output holds."""
+    from .layout import LAYOUT_CHANGES
     from .ooxml import DEL, INS, PPR_CHANGE, RPR_CHANGE
 
-    return sum(1 for root in roots for _ in root.iter(INS, DEL, RPR_CHANGE, PPR_CHANGE))
+    return sum(1 for root in roots
+               for _ in root.iter(INS, DEL, RPR_CHANGE, PPR_CHANGE, *LAYOUT_CHANGES))
 
 
 _TEXT_PART_TYPES = ("document.main+xml", "template.main+xml", "header+xml", "footer+xml",

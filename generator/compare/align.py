@@ -23,6 +23,10 @@ _WINDOW = 12
 #: Stretches up to this size (old × new items) get a longest common subsequence.
 _LCS_LIMIT = 40_000
 
+#: What one item kept weighs in a longest common subsequence, beside its key's length: more
+#: than any text, so that the number of items kept comes first.
+_ITEM = 1 << 40
+
 #: Lengths of the runs of keys tried as anchors when no single key is found once on each side.
 _NGRAMS = (4, 16, 64)
 
@@ -90,17 +94,20 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
          bhi: int) -> list[Block]:
     """The blocks of a longest common subsequence (most items kept, fewest changes).
 
-    difflib's longest-block-first heuristic can keep fewer blocks when keys repeat (several
-    "Tableau :" paragraphs, identical tables).
+    Among subsequences as long, the one keeping the most text: where keeping a long paragraph
+    and keeping an empty one exclude each other, the long one is kept (an unchanged paragraph
+    beside a picture or a blank line does not churn). difflib's longest-block-first heuristic
+    can keep fewer blocks when keys repeat (several "Tableau :" paragraphs, identical tables).
     """
     n, m = ahi - alo, bhi - blo
     lengths = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         row, below = lengths[i], lengths[i + 1]
         key = a[alo + i]
+        weight = _ITEM + len(key)
         for j in range(m - 1, -1, -1):
             if key == b[blo + j]:
-                row[j] = below[j + 1] + 1
+                row[j] = below[j + 1] + weight
             else:
                 row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
     blocks: list[Block] = []

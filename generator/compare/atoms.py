@@ -10,8 +10,6 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
-import re
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,15 +29,8 @@ from .ooxml import (
     local,
     w,
 )
+from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
 
-#: Words, numbers written with group separators (``468 000``), runs of spaces, single signs.
-_TOKEN = re.compile(
-    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?(?!\d)"
-    r"|\d+(?:,\d+)?"
-    r"|\w+"
-    r"|\s+"
-    r"|.", re.UNICODE | re.DOTALL)
-_SPACES = re.compile(r"\s+")
 _SENTENCE_END = {".", ";", "!", "?", ":"}
 
 _SIMPLE_RUN_CHILDREN = {
@@ -138,43 +129,7 @@ def _visible_text(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def normalize_space(text: str) -> str:
-    r"""Every kind of space, and runs of them, as one ordinary space.
-
-    >>> normalize_space("468\u202f000\xa0€  HT")
-    '468 000 € HT'
-    """
-    return _SPACES.sub(" ", text)
-
-
-_SPACE_KINDS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
-
-
-def token_key(token: str) -> str:
-    r"""The comparison key of a token: every space alike, every run of spaces one space.
-
-    >>> token_key("\u202f"), token_key("468\u202f000"), token_key("État")
-    (' ', '468 000', 'État')
-    """
-    first = token[0]
-    if first.isspace():
-        return " "
-    if first.isdigit():
-        return token.translate(_SPACE_KINDS)
-    return token
-
-
-def tokenize(text: str) -> list[str]:
-    r"""Split text into words, numbers, spaces and signs; joined back, they give the text.
-
-    >>> tokenize("montant : 468\u202f000\xa0€, soit l’État.")  # doctest: +NORMALIZE_WHITESPACE
-    ['montant', ' ', ':', ' ', '468\u202f000', '\xa0', '€', ',', ' ', 'soit', ' ', 'l', '’',
-     'État', '.']
-    """
-    return _TOKEN.findall(text)
-
-
-def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
+def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
     """A key for opaque content: its XML, with relationship ids replaced by their targets."""
     clone = etree.fromstring(etree.tostring(el))
     # A textbox's paragraphs are compared one by one, not as part of the box's key.
@@ -187,48 +142,9 @@ def _digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
         for name in list(d.attrib):
             if name.startswith(f"{{{R_NS}}}"):
                 d.set(name, resolve(d.get(name)) if resolve else "")
-            elif name in ("id", "name", w("id")) or local_attr(name).startswith("rsid"):
+            elif name in ("id", "name", w("id")) or name.rpartition("}")[2].startswith("rsid"):
                 del d.attrib[name]
     return hashlib.sha1(etree.tostring(clone, method="c14n")).hexdigest()[:16]
-
-
-def local_attr(name: str) -> str:
-    """The local part of an attribute name."""
-    return name.rpartition("}")[2]
-
-
-#: Paragraphs longer than this (characters, either side) are first compared by chunks of words.
-LONG_PARAGRAPH = 10_000
-_CHUNK = re.compile(r"\S+\s*|\s+")
-_CHUNK_END = re.compile(r"[.;!?:]\s*$")
-
-
-def chunk(text: str) -> list[str]:
-    """Cut text into chunks of a few words, at places its own words choose.
-
-    A chunk ends after a sentence sign or after a word whose checksum says so (about one word
-    in eight): the same words cut the same way wherever they stand, so an edit disturbs only
-    the chunks around it, and the same text always gives the same chunks.
-
-    >>> "".join(chunk("Un deux trois. Quatre cinq")) == "Un deux trois. Quatre cinq"
-    True
-    """
-    chunks: list[str] = []
-    current: list[str] = []
-    crc32 = zlib.crc32
-    for match in _CHUNK.finditer(text):
-        word = match.group()
-        current.append(word)
-        if _CHUNK_END.search(word) or crc32(word.rstrip().encode()) & 7 == 0:
-            chunks.append("".join(current))
-            current = []
-    if current:
-        chunks.append("".join(current))
-    return chunks
-
-
-def _chunk_key(text: str) -> str:
-    return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
 
 
 def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
@@ -309,10 +225,10 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             return
         text = buffer[0].text if len(buffer) == 1 else "".join(piece.text for piece in buffer)
         if chunks:
-            found = _split(buffer, chunk(text), _chunk_key, list(markers))
+            found = _split(buffer, chunk(text), chunk_key, list(markers))
             for atom in found:
                 atom.chunk = True
-                atom.ends_sentence = _CHUNK_END.search(atom.text) is not None
+                atom.ends_sentence = CHUNK_END.search(atom.text) is not None
         else:
             found = _split(buffer, tokenize(text), token_key, list(markers))
         atoms.extend(found)
@@ -348,7 +264,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
                 markers.append(child)
             continue
         if tag != R:
-            add(Atom(f"{local(child)}:{_digest(child, resolve)}", "group", elements=[child]))
+            add(Atom(f"{local(child)}:{digest(child, resolve)}", "group", elements=[child]))
             continue
         if _starts_field(child):
             flush_text()
@@ -375,7 +291,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             elif rtag in _NOTE_REFS:
                 add(Atom(f"note:{_NOTE_REFS[rtag]}", "run", run=child, element=rc))
             else:
-                add(Atom(f"{local(rc)}:{_digest(rc, resolve)}", "run", run=child, element=rc))
+                add(Atom(f"{local(rc)}:{digest(rc, resolve)}", "run", run=child, element=rc))
     if field_runs:
         add(_field_atom(field_runs, resolve))
     flush_text()
@@ -402,16 +318,10 @@ def _field_atom(elements: list[etree._Element],
                 resolve: Callable[[str], str] | None) -> Atom:
     instr = "".join(e.text or "" for el in elements for e in el.iter(INSTR_TEXT))
     result = "".join(_visible_text(el) for el in elements)
-    look = "".join(_digest(el.find(RPR), resolve) for el in elements if el.find(RPR) is not None)
+    look = "".join(digest(el.find(RPR), resolve) for el in elements if el.find(RPR) is not None)
     key = "field:" + normalize_space(instr).strip() + "|" + result + "|" + \
         hashlib.sha1(look.encode()).hexdigest()[:8]
     return Atom(key, "group", elements=list(elements))
-
-
-def paragraph_key(paragraph: Paragraph, style: str) -> str:
-    """The alignment key of a paragraph: its style and its atoms' keys."""
-    return style + "\x00" + "".join(a.key if a.kind == "text" else "\x01" + a.key + "\x01"
-                                    for a in paragraph.atoms)
 
 
 def plain_text(p: etree._Element) -> str:

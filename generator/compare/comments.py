@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .docx_zip import Package
 from .ooxml import AUTHOR, DATE, ID, PPR, P, R, Revisions, text_element, w
 from .output import RT_BASE, Output
-from .package import Package
 from .records import Anchor
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"

@@ -17,20 +17,24 @@ from .ooxml import (
     DEL,
     IGNORED_RPR,
     INS,
+    MARKERS,
     PPR,
     PPR_CHANGE,
     RPR,
     SDT,
     SECT_PR,
     TBL,
+    XML_SPACE,
     P,
     R,
     Revisions,
+    T,
     add_ppr_change,
     copy_ppr_from,
     paragraph_mark,
     ppr_key,
     props_key,
+    rpr_key,
     run_shell,
     set_paragraph_mark,
     text_element,
@@ -180,20 +184,43 @@ def split_separator(old: etree._Element, first: etree._Element,
     if not (text.startswith(a) and text.endswith(b)):
         return None
     separator = text[len(a):len(text) - len(b)]
-    return separator if not separator.strip() else None
+    if separator.strip():
+        return None
+    # The words keep their formatting too (else they are compared word by word, as usual).
+    looks = _looks(old)
+    if looks[:len(a)] != _looks(first) or looks[len(text) - len(b):] != _looks(second):
+        return None
+    return separator
+
+
+def _looks(p: etree._Element) -> list[bytes]:
+    """The formatting key of each character of a paragraph's text."""
+    looks: list[bytes] = []
+    for run in p.iter(R):
+        looks.extend([rpr_key(run)] * len(plain_text(run)))
+    return looks
 
 
 def find_splits(steps: list, olds: list[etree._Element], news: list[etree._Element]) -> list:
-    """``steps`` with each old paragraph split in two new ones as one ``("split", i, j)`` step.
+    """``steps`` with splits as ``("split", i, j)`` steps and joins as ``("join", i, j)``.
 
-    ``j`` is the first of the two new paragraphs; the alignment paired the old paragraph with
-    either half and inserted the other.
+    For a split, ``j`` is the first of the two new paragraphs; the alignment paired the old
+    paragraph with either half and inserted the other. For a join, ``i`` is the first of the
+    two old paragraphs, paired with the new one while the other was deleted.
     """
     result = []
     k = 0
     while k < len(steps):
         step = steps[k]
         after = steps[k + 1] if k + 1 < len(steps) else None
+        if after is not None and {step[0], after[0]} == {"pair", "del"}:
+            first = min(step[1], after[1])
+            j = step[2] if step[0] == "pair" else after[2]
+            if after[1] == step[1] + 1 and \
+                    join_separator(news[j], olds[first], olds[first + 1]) is not None:
+                result.append(("join", first, j))
+                k += 2
+                continue
         if after is not None and step[0] == "pair" and after[0] == "ins" and \
                 after[2] == step[2] + 1 and \
                 split_separator(olds[step[1]], news[step[2]], news[after[2]]) is not None:
@@ -230,3 +257,86 @@ def mark_split(old: etree._Element, first: etree._Element, second: etree._Elemen
     if separator:
         segments.append(("-", separator))
     return segments + [("+", "\n"), ("=", plain_text(second))]
+
+
+#: Run children a join knows how to cut between (text, tabs, breaks, formatting).
+_CUTTABLE = {RPR, T, w("tab"), w("br")}
+
+
+def join_separator(new: etree._Element, first: etree._Element,
+                   second: etree._Element) -> str | None:
+    """The spaces added where two old paragraphs were joined into ``new``; None if they were not.
+
+    Only a paragraph of plain runs (text, tabs, breaks, bookmarks) is cut: anything else is
+    compared as usual.
+    """
+    separator = split_separator(new, first, second)
+    if separator is None:
+        return None
+    for child in new:
+        if child.tag == R:
+            if any(c.tag not in _CUTTABLE for c in child):
+                return None
+        elif child.tag != PPR and child.tag not in MARKERS:
+            return None
+    return separator
+
+
+def mark_join(first: etree._Element, second: etree._Element, new: etree._Element,
+              rev: Revisions) -> tuple[etree._Element, list[tuple[str, str]]]:
+    """Track a join as a paragraph mark deleted: ``new`` is cut where the old mark stood.
+
+    The words before the cut go to a paragraph put before ``new``, with ``first``'s properties
+    and its mark deleted; the spaces the join added are inserted text. Accepting joins the two
+    (with the new properties), rejecting gives back the old paragraphs. Returns that paragraph
+    and the passage's segments.
+    """
+    separator = join_separator(new, first, second) or ""
+    head_text = plain_text(first)
+    head = etree.Element(P)
+    copy_ppr_from(head, first)
+    head.extend(_cut(new, len(head_text)))
+    if separator:
+        spaces = _cut(new, len(separator))
+        head.append(wrap(INS, [c for c in spaces if c.tag == R], rev))
+        head.extend(c for c in spaces if c.tag != R)
+    set_paragraph_mark(head, DEL, rev)
+    if ppr_key(second) != ppr_key(new):
+        add_ppr_change(new, second, rev)
+    new.addprevious(head)
+    segments = [("=", head_text), ("-", "\n")]
+    if separator:
+        segments.append(("+", separator))
+    return head, segments + [("=", plain_text(second))]
+
+
+def _cut(p: etree._Element, size: int) -> list[etree._Element]:
+    """Take the first ``size`` characters of a paragraph's runs out of it (a run cut in two)."""
+    taken: list[etree._Element] = []
+    for child in [c for c in p if c.tag != PPR]:
+        if size <= 0:
+            break
+        if child.tag != R:
+            p.remove(child)
+            taken.append(child)
+            continue
+        length = len(plain_text(child))
+        if length <= size:
+            p.remove(child)
+            taken.append(child)
+            size -= length
+            continue
+        piece = run_shell(child)
+        for c in [c for c in child if c.tag != RPR]:
+            if size <= 0:
+                break
+            if c.tag == T and len(c.text or "") > size:
+                piece.append(text_element(c.text[:size]))
+                c.text = c.text[size:]
+                c.set(XML_SPACE, "preserve")
+                size = 0
+            else:
+                size -= len(plain_text(c)) if c.tag == T else 1
+                piece.append(c)
+        taken.append(piece)
+    return taken

@@ -204,7 +204,10 @@ def props_key(props: etree._Element | None, ignored: set[str]) -> bytes:
     children = formatting_children(props, ignored)
     if not children:
         return b""
-    return b"".join(sorted(etree.tostring(child) for child in children))
+    # Exclusive canonical XML: namespaces declared on the document's root (which differ from
+    # one producer to another) stay out of the key, attributes come in one order.
+    return b"".join(sorted(etree.tostring(child, method="c14n", exclusive=True)
+                           for child in children))
 
 
 def rpr_key(run_or_rpr: etree._Element | None) -> bytes:

@@ -11,8 +11,8 @@ import posixpath
 
 from lxml import etree
 
+from .docx_zip import PR_NS, Package, Relationship, rels_name_for, resolve_target, serialize
 from .ooxml import R_NS
-from .package import PR_NS, Package, Relationship, rels_name_for, resolve_target, serialize
 
 RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 

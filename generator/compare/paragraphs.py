@@ -79,12 +79,16 @@ def look_differs(olds: list[Atom], news: list[Atom],
 def _merged(atoms: list[Atom]) -> list[list]:
     """The text pieces of consecutive text atoms, joined while they come from the same run."""
     merged: list[list] = []
+    texts: list[list[str]] = []  # joined at the end: adding to a long string copies it
     for atom in atoms:
         for piece in atom.pieces:
             if merged and merged[-1][0] is piece.run:
-                merged[-1][1] += piece.text
+                texts[-1].append(piece.text)
             else:
-                merged.append([piece.run, piece.text])
+                merged.append([piece.run, ""])
+                texts.append([piece.text])
+    for entry, pieces in zip(merged, texts, strict=True):
+        entry[1] = pieces[0] if len(pieces) == 1 else "".join(pieces)
     return merged
 
 

@@ -11,9 +11,9 @@ import posixpath
 
 from lxml import etree
 
+from .docx_zip import Package
 from .ooxml import PPR, R_NS, SECT_PR, w
 from .output import RT_BASE, Output
-from .package import Package
 
 
 def header_pairs(old_pkg: Package, new_pkg: Package,

@@ -10,18 +10,22 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
-from .align import align, dice, matching_blocks
-from .atoms import LONG_PARAGRAPH, flatten, normalize_space, plain_text, refine
+from .align import matching_blocks
+from .atoms import flatten, plain_text, refine
+from .blocks import align_blocks, block_key, block_text, text_length
+from .bookmarks import restore_bookmarks
+from .docx_zip import Package
+from .layout import track_sections
 from .marks import (
     BLOCKS,
     find_splits,
     fix_paragraph_marks,
+    mark_join,
     mark_key,
     mark_split,
     pair_last_paragraphs,
@@ -30,17 +34,13 @@ from .notes import Notes, diff_notes
 from .ooxml import (
     DEL,
     INS,
-    PPR,
     SDT,
     SDT_CONTENT,
     SECT_PR,
     TBL,
-    TC,
-    TR,
     TXBX_CONTENT,
     P,
     Revisions,
-    T,
     add_mark_rpr_change,
     add_ppr_change,
     mark_block,
@@ -50,7 +50,6 @@ from .ooxml import (
     w,
 )
 from .output import Importer, Output
-from .package import Package
 from .paragraphs import ParagraphWriter, look_details, look_differs
 from .parts import (
     StyleNames,
@@ -61,9 +60,11 @@ from .parts import (
 )
 from .records import Anchor, Detail, Record
 from .tables import pair_table
+from .tokens import LONG_PARAGRAPH
 from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
+_PICTURES = (w("drawing"), w("pict"), w("object"))
 
 
 @dataclass
@@ -92,6 +93,8 @@ class Redliner:
         self._resolved: dict[tuple[str, str, str], str] = {}
         self._looks: dict[etree._Element, bytes] = {}
         self.styles = StyleNames()
+        #: The output paragraph standing for each old paragraph (paired, or a deleted copy).
+        self.counterparts: dict[etree._Element, etree._Element] = {}
 
     def look(self, run: etree._Element) -> bytes:
         """The formatting key of a run (cached: runs are compared many times)."""
@@ -110,7 +113,11 @@ class Redliner:
         if old_body is None or new_body is None:
             return []
         self.enter("corps", old_main, new_main)
+        # Page setup first: deleted paragraphs brought back below may hold old sections.
+        sections = track_sections(old_body, new_body, self.rev)
         self.diff_container(old_body, new_body)
+        self.records += sections
+        restore_bookmarks(old_body, new_body, self.counterparts, self.rev)
         for label, tag in (("en-tête", "headerReference"), ("pied de page", "footerReference")):
             pairs = header_pairs(self.old_pkg, self.new_pkg, tag)
             for old_part, new_part in pairs:
@@ -163,8 +170,8 @@ class Redliner:
         """Compare the blocks of two containers (body, cell, header, note, content control)."""
         old_blocks = [b for b in old_c if b.tag in BLOCKS]
         new_blocks = [b for b in new_c if b.tag in BLOCKS]
-        old_keys = [self.block_key(b) for b in old_blocks]
-        new_keys = [self.block_key(b) for b in new_blocks]
+        old_keys = [block_key(b, self.old.resolve) for b in old_blocks]
+        new_keys = [block_key(b, self.new.resolve) for b in new_blocks]
         cursor: etree._Element | None = None
         for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
             if tag == "equal":
@@ -172,7 +179,7 @@ class Redliner:
                     self.pair_block(o, n)
                 cursor = new_blocks[j2 - 1]
                 continue
-            steps = self._align_blocks(old_blocks[i1:i2], new_blocks[j1:j2],
+            steps = align_blocks(old_blocks[i1:i2], new_blocks[j1:j2],
                                        after_equal=i1 > 0 and j1 > 0)
             if i2 == len(old_blocks) and j2 == len(new_blocks):
                 steps = pair_last_paragraphs(steps, old_blocks[i1:i2], new_blocks[j1:j2])
@@ -184,10 +191,22 @@ class Redliner:
                     o, first, second = old_blocks[i1 + i], new_blocks[j1 + j], \
                         new_blocks[j1 + j + 1]
                     segments = mark_split(o, first, second, self.rev)
+                    self.counterparts[o] = first
                     self.records.append(Record(
                         "modification", self.part_label, Anchor(first, None, second, None),
                         plain_text(o), plain_text(first) + "\n" + plain_text(second), segments))
                     cursor = second
+                elif step == "join":
+                    self._flush_group(group)
+                    first, second, n = old_blocks[i1 + i], old_blocks[i1 + i + 1], \
+                        new_blocks[j1 + j]
+                    head, segments = mark_join(first, second, n, self.rev)
+                    self.counterparts.update({first: head, second: n})
+                    self.records.append(Record(
+                        "modification", self.part_label, Anchor(head, None, n, None),
+                        plain_text(first) + "\n" + plain_text(second), plain_text(n),
+                        segments))
+                    cursor = n
                 elif step == "pair":
                     self._flush_group(group)
                     self.pair_block(old_blocks[i1 + i], new_blocks[j1 + j])
@@ -228,7 +247,7 @@ class Redliner:
             return
         kind = group[0][0]
         elements = [g[1] for g in group]
-        texts = [self.block_text(g[2] if kind == "del" else g[1]) for g in group]
+        texts = [block_text(g[2] if kind == "del" else g[1]) for g in group]
         if kind == "ins":
             for el in elements:
                 self.notes.inserted_in(el)
@@ -247,7 +266,9 @@ class Redliner:
         group.clear()
 
     def _deleted_copy(self, old_block: etree._Element) -> etree._Element:
-        return self.bring_old(copy.deepcopy(old_block))
+        clone = copy.deepcopy(old_block)
+        self.counterparts.update(zip(old_block.iter(P), clone.iter(P), strict=True))
+        return self.bring_old(clone)
 
     def bring_old(self, el: etree._Element) -> etree._Element:
         """Make a copy of old content fit the output: markers dropped, relationships brought."""
@@ -256,70 +277,12 @@ class Redliner:
         self.notes.deleted_in(el)
         return el
 
-    def _align_blocks(self, olds: list[etree._Element], news: list[etree._Element],
-                      after_equal: bool = False) -> list:
-        """Pair the blocks of a gap by similarity.
-
-        Right after blocks that match (a heading found on both sides), the first paragraphs of
-        the gap pair when alike in style even if their words differ: a paragraph stays under
-        its heading rather than pairing by position further down.
-        """
-        old_bags = [self._bag(b) for b in olds]
-        new_bags = [self._bag(b) for b in news]
-        threshold = 0.4
-
-        def similarity(i: int, j: int) -> float:
-            o, n = olds[i], news[j]
-            if o.tag != n.tag:
-                return 0.0
-            if after_equal and i == j == 0 and o.tag == P and ppr_key(o) == ppr_key(n):
-                return max(threshold, dice(old_bags[i], new_bags[j]))
-            if o.tag == P:
-                if not old_bags[i] and not new_bags[j]:
-                    return 0.9 if ppr_key(o) == ppr_key(n) else 0.6
-                return dice(old_bags[i], new_bags[j])
-            return max(0.5, dice(old_bags[i], new_bags[j]))
-
-        return align(len(olds), len(news), similarity, threshold)
-
-    def _bag(self, block: etree._Element) -> Counter:
-        return Counter(m.group() for m in _WORDS.finditer(self.block_text(block).lower()))
-
-    # ------------------------------------------------------------------ keys
-
-    def block_key(self, block: etree._Element) -> str:
-        """The exact-match key of a block: kind, style and text."""
-        if block.tag == P:
-            ppr = block.find(PPR)
-            style = ""
-            if ppr is not None:
-                st = ppr.find(w("pStyle"))
-                style = st.get(w("val"), "") if st is not None else ""
-            return "p" + style + "\x00" + _text_key(block)
-        if block.tag == TBL:
-            # Tables align by their number of columns, so that an edited table is compared
-            # row by row rather than deleted and inserted whole.
-            row = block.find(TR)
-            return f"t{len(row.findall(TC)) if row is not None else 0}"
-        return "s\x00" + _text_key(block)
-
-    def block_text(self, block: etree._Element) -> str:
-        """The readable text of a block (cells joined by ` | `, paragraphs by a line feed)."""
-        if block.tag == P:
-            return plain_text(block)
-        if block.tag == TBL:
-            return "\n".join(self.row_text(tr) for tr in block.findall(TR))
-        return "\n".join(self.block_text(b) for b in block.iter(P, TBL)
-                         if b.getparent() is not None and b.getparent().tag == SDT_CONTENT)
-
-    def row_text(self, tr: etree._Element) -> str:
-        """A table row as `` | ``-separated cell texts."""
-        return " | ".join(" ".join(plain_text(p) for p in tc.iter(P)) for tc in tr.findall(TC))
-
     # ---------------------------------------------------------------- blocks
 
     def pair_block(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two blocks that stand for each other."""
+        if n.tag == P:
+            self.counterparts[o] = n
         if etree.tostring(o) == etree.tostring(n):
             self.notes.pair_within(o, n)
             return
@@ -337,19 +300,11 @@ class Redliner:
         """Compare two tables row by row; rows that are new or gone are marked whole."""
         pair_table(self, o, n)
 
-    def pair_row(self, o: etree._Element, n: etree._Element) -> None:
-        """Compare two rows cell by cell."""
-        if etree.tostring(o) == etree.tostring(n):
-            self.notes.pair_within(o, n)
-            return
-        for oc, nc in zip(o.findall(TC), n.findall(TC), strict=False):
-            self.diff_container(oc, nc)
-
     # ------------------------------------------------------------ paragraphs
 
     def pair_paragraph(self, o: etree._Element, n: etree._Element) -> None:
         """Compare two paragraphs word by word and rewrite the new one with the changes."""
-        long = max(_text_length(o), _text_length(n)) > LONG_PARAGRAPH
+        long = max(text_length(o), text_length(n)) > LONG_PARAGRAPH
         old = flatten(o, self.old.resolve, chunks=long)
         new = flatten(n, self.new.resolve, chunks=long)
         if long:
@@ -398,18 +353,6 @@ class Redliner:
             for old_box, new_box in zip(old_boxes, new_boxes, strict=False):
                 if etree.tostring(old_box) != etree.tostring(new_box):
                     self.diff_container(old_box, new_box)
-
-
-def _text_key(el: etree._Element) -> str:
-    """The text of a block for alignment (field codes included, spaces alike).
-
-    Only alignment uses it: blocks whose keys agree are still compared in full.
-    """
-    return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
-
-
-def _text_length(p: etree._Element) -> int:
-    return sum(len(t.text or "") for t in p.iter(T))
 
 
 __all__ = ["Redliner"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .model import Change, Comparison
+from .comparison import Change, Comparison
 
 #: (label, old value, new value), the values already formatted as in the document.
 ValueChange = tuple[str, str, str]
@@ -35,6 +35,8 @@ def formatting_text(detail: tuple[str, ...]) -> str:
     'style « Normal » → « Heading 1 »'
     >>> formatting_text(("look", "b", "added", "également  "))
     'gras ajouté : « également »'
+    >>> formatting_text(("layout", "column widths"))
+    'largeur des colonnes'
     """
     kind = detail[0]
     if kind == "style":
@@ -47,10 +49,24 @@ def formatting_text(detail: tuple[str, ...]) -> str:
         if len(quoted) > 80:
             quoted = quoted[:79].rstrip() + "…"
         return f"{label} : « {quoted} »"
+    if kind == "layout":
+        return _LAYOUT_LABELS[detail[1]]
     return _DETAIL_LABELS[kind]
 
 
 _DETAIL_LABELS = {"paragraph": "mise en forme du paragraphe"}
+#: Table, row, cell and page-setup details (`generator.compare.layout`).
+_LAYOUT_LABELS = {
+    "table style": "style du tableau", "borders": "bordures", "shading": "trame du tableau",
+    "table width": "largeur du tableau", "alignment": "alignement", "indent": "retrait du tableau",
+    "table": "mise en forme du tableau", "column widths": "largeur des colonnes",
+    "row height": "hauteur de la ligne", "header row": "ligne d’en-tête répétée",
+    "row": "mise en forme de la ligne", "cell shading": "trame de la cellule",
+    "vertical merge": "fusion verticale", "horizontal merge": "fusion horizontale",
+    "cell width": "largeur de la cellule", "cell": "mise en forme de la cellule",
+    "page size": "taille de la page", "page margins": "marges de la page",
+    "columns": "colonnes de la page", "page numbering": "numérotation des pages",
+    "section break": "saut de section", "page": "mise en page"}
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:

@@ -11,8 +11,8 @@ import re
 
 from lxml import etree
 
+from .docx_zip import Package
 from .ooxml import DEL, INS, PPR, PPR_CHANGE, P, T, paragraph_mark, w
-from .package import Package
 from .views import paragraph_text
 
 _HEADING_NAME = re.compile(r"^(heading|titre|überschrift)\s*\d", re.IGNORECASE)

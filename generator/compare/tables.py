@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .align import align, dice, matching_blocks
+from .atoms import plain_text
+from .blocks import row_text
+from .layout import track_cell, track_row, track_table
 from .ooxml import DEL, INS, TC, TR, P, mark_row
-from .records import Anchor, Record
+from .records import Anchor, Detail, Record
 
 if TYPE_CHECKING:
     from .redline import Redliner
@@ -24,15 +27,19 @@ _WORDS = re.compile(r"\w+")
 
 
 def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
-    """Compare two tables row by row; rows that are new or gone are marked whole."""
+    """Compare two tables row by row; rows that are new or gone are marked whole.
+
+    Changed table, grid, row and cell properties are tracked too, and recorded as one change.
+    """
+    details = track_table(o, n, self.rev)
     old_rows, new_rows = o.findall(TR), n.findall(TR)
-    old_keys = [self.row_text(r) for r in old_rows]
-    new_keys = [self.row_text(r) for r in new_rows]
+    old_keys = [row_text(r) for r in old_rows]
+    new_keys = [row_text(r) for r in new_rows]
     cursor: etree._Element | None = None
     for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
         if tag == "equal":
             for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
-                self.pair_row(orow, nrow)
+                pair_row(self, orow, nrow, details)
             cursor = new_rows[j2 - 1]
             continue
         olds, news = old_rows[i1:i2], new_rows[j1:j2]
@@ -44,7 +51,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
         for step, i, j in align(len(olds), len(news), similarity, 0.34):
             if step == "pair":
                 _flush_rows(self, group)
-                self.pair_row(olds[i], news[j])
+                pair_row(self, olds[i], news[j], details)
                 cursor = news[j]
             elif step == "ins":
                 if group and group[-1][0] != "ins":
@@ -64,13 +71,41 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
                 group.append(("del", clone, olds[i]))
                 cursor = clone
         _flush_rows(self, group)
+    if details:
+        _record_layout(self, n, details)
+
+
+def pair_row(self: Redliner, o: etree._Element, n: etree._Element,
+             details: list[Detail]) -> None:
+    """Compare two rows cell by cell, their properties and their cells' too."""
+    if etree.tostring(o) == etree.tostring(n):
+        self.notes.pair_within(o, n)
+        return
+    found = track_row(o, n, self.rev)
+    for oc, nc in zip(o.findall(TC), n.findall(TC), strict=False):
+        found += track_cell(oc, nc, self.rev)
+        self.diff_container(oc, nc)
+    details.extend(d for d in found if d not in details)
+
+
+def _record_layout(self: Redliner, table: etree._Element, details: list[Detail]) -> None:
+    """One change for a table's layout: its first row's text for context, what changed."""
+    paragraphs = list(table.iter(P))
+    if not paragraphs:
+        return
+    row = table.find(TR)
+    text = row_text(row) if row is not None else plain_text(paragraphs[0])
+    self.records.append(Record("mise en forme", self.part_label,
+                               Anchor(paragraphs[0], None, paragraphs[0], None), text, text,
+                               [("=", text)], details=list(dict.fromkeys(details))))
+
 
 def _flush_rows(self: Redliner, group: list) -> None:
     if not group:
         return
     kind = group[0][0]
     rows = [g[1] for g in group]
-    text = "\n".join(self.row_text(g[2] if kind == "del" else g[1]) for g in group)
+    text = "\n".join(row_text(g[2] if kind == "del" else g[1]) for g in group)
     for row in rows:
         if kind == "ins":
             self.notes.inserted_in(row)

@@ -18,6 +18,23 @@ from pathlib import Path
 
 from lxml import etree
 
+from .docx_zip import Package, read_package
+from .layout import (
+    CELL_DEL,
+    CELL_INS,
+    GRID_IGNORED,
+    SECT_IGNORED,
+    SECT_PR_CHANGE,
+    TBL_GRID,
+    TBL_GRID_CHANGE,
+    TBL_IGNORED,
+    TBL_PR,
+    TBL_PR_CHANGE,
+    TC_IGNORED,
+    TC_PR_CHANGE,
+    TR_IGNORED,
+    TR_PR_CHANGE,
+)
 from .ooxml import (
     DEL,
     DEL_INSTR_TEXT,
@@ -30,17 +47,20 @@ from .ooxml import (
     RPR_CHANGE,
     SDT,
     SDT_CONTENT,
+    SECT_PR,
     TBL,
     TC,
+    TCPR,
     TR,
+    TRPR,
     P,
     T,
     local,
     paragraph_mark,
+    props_key,
     row_mark,
     w,
 )
-from .package import Package, read_package
 
 _HIDDEN = {"accept": (DEL, w("moveFrom")), "reject": (INS, w("moveTo")), "plain": ()}
 _SKIPPED = {w("txbxContent"), w("drawing"), w("pict"), w("object"), w("rPr"), w("pPr"),
@@ -224,19 +244,19 @@ class ParagraphFormat:
 def paragraph_formats(container: etree._Element, view: str = "plain") -> list[ParagraphFormat]:
     """Style and bold/italic/underline of each kept paragraph of a container, in a view.
 
-    On reject, ``w:pPrChange``/``w:rPrChange`` give back the former properties.
+    On reject, ``w:pPrChange``/``w:rPrChange`` give back the former properties. A paragraph
+    whose mark disappears lends its runs to the next one (whose style the two keep).
     """
     hidden = _HIDDEN[view]
     result = []
+    carry: list[tuple[str, str]] = []
     for p in container.iter(P):
-        if _mark_removed(paragraph_mark(p), view):
-            continue
         ppr = p.find(PPR)
         if view == "reject" and ppr is not None and ppr.find(PPR_CHANGE) is not None:
             ppr = ppr.find(PPR_CHANGE).find(PPR)
         style_el = ppr.find(w("pStyle")) if ppr is not None else None
         style = style_el.get(w("val"), "") if style_el is not None else ""
-        runs: list[tuple[str, str]] = []
+        runs, carry = carry, []
         for r in p.iter(w("r")):
             if any(a.tag in hidden for a in r.iterancestors()):
                 continue
@@ -252,6 +272,9 @@ def paragraph_formats(container: etree._Element, view: str = "plain") -> list[Pa
                 runs[-1] = (runs[-1][0] + text, look)
             else:
                 runs.append((text, look))
+        if _mark_removed(paragraph_mark(p), view):
+            carry = runs
+            continue
         result.append(ParagraphFormat(style, tuple(runs)))
     return result
 
@@ -263,3 +286,53 @@ def _on(rpr: etree._Element | None, flag: str) -> bool:
     if el is None:
         return False
     return el.get(w("val"), "true") not in ("0", "false", "none", "off")
+
+
+def layout_properties(root: etree._Element, view: str) -> list[tuple[str, bytes]]:
+    """Every table, grid, row, cell and section's properties in a view, in document order.
+
+    On ``reject``, a property change gives back what it holds; rows and cells marked inserted
+    (on reject) or deleted (on accept) are left out. What the tests compare with each input.
+    """
+    gone = INS if view == "reject" else DEL
+    gone_cell = CELL_INS if view == "reject" else CELL_DEL
+    result: list[tuple[str, bytes]] = []
+    kinds = {TBL_PR: ("table", TBL_IGNORED, TBL_PR_CHANGE),
+             TBL_GRID: ("grid", GRID_IGNORED, TBL_GRID_CHANGE),
+             TRPR: ("row", TR_IGNORED, TR_PR_CHANGE),
+             TCPR: ("cell", TC_IGNORED, TC_PR_CHANGE),
+             SECT_PR: ("section", SECT_IGNORED, SECT_PR_CHANGE)}
+    for el in root.iter(w("tbl"), w("tr"), w("tc"), SECT_PR):
+        if el.tag == SECT_PR and el.getparent().tag == SECT_PR_CHANGE:
+            continue
+        if any(_removed(a, gone, gone_cell) for a in (el, *el.iterancestors(w("tr"), w("tc")))):
+            continue
+        props_list = [el] if el.tag == SECT_PR else \
+            [c for c in el if c.tag in (TBL_PR, TBL_GRID, TRPR, TCPR)]
+        if el.tag == w("tr") and not props_list:
+            props_list = [etree.Element(TRPR)]
+        if el.tag == w("tc") and not props_list:
+            props_list = [etree.Element(TCPR)]
+        for props in props_list:
+            kind, ignored, change_tag = kinds[props.tag]
+            if view == "reject" and props.find(change_tag) is not None:
+                props = props.find(change_tag)[0]
+            result.append((kind, props_key(props, ignored)))
+    return result
+
+
+def _removed(el: etree._Element, gone: str, gone_cell: str) -> bool:
+    if el.tag == w("tr"):
+        trpr = el.find(TRPR)
+        return trpr is not None and trpr.find(gone) is not None
+    if el.tag == w("tc"):
+        tcpr = el.find(TCPR)
+        return tcpr is not None and tcpr.find(gone_cell) is not None
+    return False
+
+
+def bookmark_names(root: etree._Element, view: str = "plain") -> list[str]:
+    """The names of the bookmarks of a part in a view, in order (deleted ones gone on accept)."""
+    hidden = _HIDDEN[view]
+    return [b.get(w("name"), "") for b in root.iter(w("bookmarkStart"))
+            if not any(a.tag in hidden for a in b.iterancestors())]

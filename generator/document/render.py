@@ -95,7 +95,7 @@ def _strictly_parsed(xml: str, parser: Any, etree: Any, partname: str) -> None:
 
 @functools.cache
 def _validated(template: Path, inode: int, mtime: int, size: int) -> None:
-    from ..compare.package import read_package
+    from ..compare.docx_zip import read_package
 
     read_package(template)
 
