@@ -14,17 +14,17 @@ import copy
 from lxml import etree
 
 from .atoms import plain_text
-from .ooxml import DEL, INS, TCPR, TRPR, P, Revisions, props_key, w
+from .ooxml import DEL, INS, TCPR, TRPR, P, Revisions, mark_block, props_key, w
 from .records import Anchor, Detail, Record
 
 TBL_PR, TBL_GRID, SECT_PR = w("tblPr"), w("tblGrid"), w("sectPr")
 TBL_PR_CHANGE, TBL_GRID_CHANGE = w("tblPrChange"), w("tblGridChange")
 TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE = w("trPrChange"), w("tcPrChange"), w("sectPrChange")
-#: Whole cells inserted or deleted: read (`generator.compare.views`), not written: rows whose
-#: cells differ in number are deleted and inserted whole.
+#: Whole cells inserted or deleted (`mark_cell`), and merged (read, not written).
 CELL_INS, CELL_DEL, CELL_MERGE = w("cellIns"), w("cellDel"), w("cellMerge")
 #: Every revision this module writes.
-LAYOUT_CHANGES = (TBL_PR_CHANGE, TBL_GRID_CHANGE, TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE)
+LAYOUT_CHANGES = (TBL_PR_CHANGE, TBL_GRID_CHANGE, TR_PR_CHANGE, TC_PR_CHANGE, SECT_PR_CHANGE,
+                  CELL_INS, CELL_DEL)
 
 #: Children that are revisions, not properties (never compared, never copied into a change).
 TBL_IGNORED = {TBL_PR_CHANGE}
@@ -129,6 +129,26 @@ def track_cell(old: etree._Element, new: etree._Element, rev: Revisions) -> list
         _record_old(_ensure_first(new, TCPR), old.find(TCPR), TC_IGNORED, TC_PR_CHANGE, TCPR,
                     rev.element(TC_PR_CHANGE))
     return details
+
+
+def mark_cell(tc: etree._Element, tag: str, rev: Revisions) -> None:
+    """Mark a whole cell inserted (``w:cellIns``) or deleted (``w:cellDel``), its text too.
+
+    The mark goes last in ``w:tcPr``, before a ``w:tcPrChange`` (ECMA-376 §17.13.5.5): rejecting
+    all removes an inserted cell, accepting all a deleted one.
+    """
+    tcpr = _ensure_first(tc, TCPR)
+    for existing in [c for c in tcpr if c.tag in (CELL_INS, CELL_DEL, CELL_MERGE)]:
+        tcpr.remove(existing)
+    mark = rev.element(tag)
+    change = tcpr.find(TC_PR_CHANGE)
+    if change is not None:
+        change.addprevious(mark)
+    else:
+        tcpr.append(mark)
+    for child in tc:
+        if child.tag != TCPR:
+            mark_block(child, INS if tag == CELL_INS else DEL, rev)
 
 
 def track_section(old: etree._Element, new: etree._Element, rev: Revisions) -> list[Detail]:

@@ -1,7 +1,9 @@
 """Tables: rows matched by their text, then paired by similarity; rows new or gone marked whole.
 
 A row that stands for an old one is compared cell by cell (each cell like any container); a row
-that is new carries a row insertion, one that is gone comes back as a deleted row.
+that is new carries a row insertion, one that is gone comes back as a deleted row. Within a
+paired row, cells are matched by their text: a cell that appears (a column inserted) carries
+``w:cellIns``, one that goes comes back with ``w:cellDel``, and the other cells keep their words.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from lxml import etree
 from .align import align, dice, matching_blocks
 from .atoms import plain_text
 from .blocks import row_text
-from .layout import track_cell, track_row, track_table
+from .layout import CELL_DEL, CELL_INS, mark_cell, track_cell, track_row, track_table
 from .ooxml import DEL, INS, TC, TR, P, mark_row
 from .records import Anchor, Detail, Record
 
@@ -32,6 +34,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
     Changed table, grid, row and cell properties are tracked too, and recorded as one change.
     """
     details = track_table(o, n, self.rev)
+    hints: dict[tuple[int, int], list] = {}  # how rows of a shape map their cells
     old_rows, new_rows = o.findall(TR), n.findall(TR)
     old_keys = [row_text(r) for r in old_rows]
     new_keys = [row_text(r) for r in new_rows]
@@ -39,7 +42,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
     for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
         if tag == "equal":
             for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
-                pair_row(self, orow, nrow, details)
+                pair_row(self, orow, nrow, details, hints)
             cursor = new_rows[j2 - 1]
             continue
         olds, news = old_rows[i1:i2], new_rows[j1:j2]
@@ -51,7 +54,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
         for step, i, j in align(len(olds), len(news), similarity, 0.34):
             if step == "pair":
                 _flush_rows(self, group)
-                pair_row(self, olds[i], news[j], details)
+                pair_row(self, olds[i], news[j], details, hints)
                 cursor = news[j]
             elif step == "ins":
                 if group and group[-1][0] != "ins":
@@ -75,17 +78,97 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
         _record_layout(self, n, details)
 
 
-def pair_row(self: Redliner, o: etree._Element, n: etree._Element,
-             details: list[Detail]) -> None:
-    """Compare two rows cell by cell, their properties and their cells' too."""
+def pair_row(self: Redliner, o: etree._Element, n: etree._Element, details: list[Detail],
+             hints: dict[tuple[int, int], list]) -> None:
+    """Compare two rows cell by cell, their properties and their cells' too.
+
+    Cells pair by text, then by similarity; an unpaired new cell is marked inserted, an
+    unpaired old one comes back deleted in its place.
+    """
     if etree.tostring(o) == etree.tostring(n):
         self.notes.pair_within(o, n)
         return
     found = track_row(o, n, self.rev)
-    for oc, nc in zip(o.findall(TC), n.findall(TC), strict=False):
-        found += track_cell(oc, nc, self.rev)
-        self.diff_container(oc, nc)
+    olds, news = o.findall(TC), n.findall(TC)
+    cursor: etree._Element | None = None
+    for step, i, j in _cell_steps(olds, news, hints):
+        if step == "pair":
+            found += track_cell(olds[i], news[j], self.rev)
+            self.diff_container(olds[i], news[j])
+            cursor = news[j]
+        elif step == "ins":
+            self.notes.inserted_in(news[j])
+            mark_cell(news[j], CELL_INS, self.rev)
+            _record_cell(self, news[j], "+")
+            cursor = news[j]
+        else:
+            clone = self._deleted_copy(olds[i])
+            if cursor is not None:
+                cursor.addnext(clone)
+            elif news:
+                news[0].addprevious(clone)
+            else:
+                n.append(clone)
+            mark_cell(clone, CELL_DEL, self.rev)
+            _record_cell(self, clone, "-")
+            cursor = clone
     details.extend(d for d in found if d not in details)
+
+
+def _cell_steps(olds: list[etree._Element], news: list[etree._Element],
+                hints: dict[tuple[int, int], list]) -> list:
+    """How the cells of two rows stand for each other: ``pair``, ``ins`` or ``del`` steps.
+
+    Same number of cells: by position (a row keeps its columns). Otherwise equal texts match
+    first, then the cells of each gap by similarity. A row whose cells all found their place so
+    (the header row, often) lends its steps to the rows of the same shape whose changed cells
+    leave a doubt (``900 €`` → ``950 €`` beside a new column); without one, such a gap pairs its
+    cells by position.
+    """
+    if len(olds) == len(news):
+        return [("pair", k, k) for k in range(len(olds))]
+    shape = (len(olds), len(news))
+    old_keys, new_keys = [_cell_text(c) for c in olds], [_cell_text(c) for c in news]
+    old_bags = [Counter(_WORDS.findall(k.lower())) for k in old_keys]
+    new_bags = [Counter(_WORDS.findall(k.lower())) for k in new_keys]
+    steps: list = []
+    doubt = False
+    for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
+        if tag == "equal" or i2 - i1 == j2 - j1:
+            steps += [("pair", i, j) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+            continue
+        gap = align(i2 - i1, j2 - j1,
+                    _row_similarity(olds[i1:i2], news[j1:j2], old_bags[i1:i2], new_bags[j1:j2]),
+                    0.34)
+        kinds = {step for step, _, _ in gap}
+        if {"ins", "del"} <= kinds:
+            doubt = True
+            common = min(i2 - i1, j2 - j1)
+            gap = [("pair", k, k) for k in range(common)] + \
+                [("del", k, None) for k in range(common, i2 - i1)] + \
+                [("ins", None, k) for k in range(common, j2 - j1)]
+        steps += [(step, None if i is None else i1 + i, None if j is None else j1 + j)
+                  for step, i, j in gap]
+    if not doubt:
+        hints.setdefault(shape, steps)
+        return steps
+    return hints.get(shape, steps)
+
+
+def _cell_text(tc: etree._Element) -> str:
+    return "\n".join(plain_text(p) for p in tc.iter(P))
+
+
+def _record_cell(self: Redliner, tc: etree._Element, op: str) -> None:
+    """One change for a cell inserted or deleted whole (when it holds text)."""
+    text = _cell_text(tc)
+    paragraphs = list(tc.iter(P))
+    if not text.strip() or not paragraphs:
+        return
+    self.records.append(Record(
+        "insertion" if op == "+" else "suppression", self.part_label,
+        Anchor(paragraphs[0], None, paragraphs[-1], None), "" if op == "+" else text,
+        text if op == "+" else "", [(op, text)]))
 
 
 def _record_layout(self: Redliner, table: etree._Element, details: list[Detail]) -> None:
@@ -123,9 +206,7 @@ def _flush_rows(self: Redliner, group: list) -> None:
 def _row_similarity(olds: list[etree._Element], news: list[etree._Element],
                     old_bags: list[Counter], new_bags: list[Counter]) -> Callable[[int, int],
                                                                                   float]:
-    """How alike two rows are (0 when their numbers of cells differ)."""
+    """How alike two rows (or cells) are, by their words: rows of other widths still pair."""
     def similarity(i: int, j: int) -> float:
-        if len(olds[i].findall(TC)) != len(news[j].findall(TC)):
-            return 0.0
         return dice(old_bags[i], new_bags[j])
     return similarity

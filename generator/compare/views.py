@@ -4,7 +4,8 @@ This is the yardstick of the comparer: accepting all changes of a redline must g
 document's text, rejecting them all the old one's, in the body, headers, footers and notes. It
 follows Word's rules: deleted content (``w:del``) disappears on accept, inserted content
 (``w:ins``) on reject; a paragraph whose mark disappears joins the next paragraph; a table row
-marked inserted or deleted disappears with its cells. Formatting is read back with
+marked inserted or deleted disappears with its cells, and so does a cell marked
+``w:cellIns``/``w:cellDel``. Formatting is read back with
 `paragraph_formats`, which undoes ``w:rPrChange``/``w:pPrChange`` on reject.
 
 Views: ``"accept"``, ``"reject"``, or ``"plain"`` for a document without revisions (same as
@@ -62,6 +63,8 @@ from .ooxml import (
     w,
 )
 
+#: Rows and cells that disappear in a view: row mark, cell mark.
+_GONE = {"accept": (DEL, CELL_DEL), "reject": (INS, CELL_INS), "plain": (DEL, CELL_DEL)}
 _HIDDEN = {"accept": (DEL, w("moveFrom")), "reject": (INS, w("moveTo")), "plain": ()}
 _SKIPPED = {w("txbxContent"), w("drawing"), w("pict"), w("object"), w("rPr"), w("pPr"),
             INSTR_TEXT, DEL_INSTR_TEXT, w("fldData")}
@@ -166,7 +169,8 @@ def _blocks(container: etree._Element, walk: _Walk) -> list[str]:
                     continue
                 if _mark_removed(row_mark(tr), walk.view):
                     continue
-                cells = ["¶".join(_blocks(tc, walk)) for tc in tr.iter(TC) if _row_of(tc) is tr]
+                cells = ["¶".join(_blocks(tc, walk)) for tc in tr.iter(TC)
+                         if _row_of(tc) is tr and not _removed(tc, *_GONE[walk.view])]
                 result.append(" | ".join(cells))
         else:
             content = child.find(SDT_CONTENT)
@@ -294,8 +298,7 @@ def layout_properties(root: etree._Element, view: str) -> list[tuple[str, bytes]
     On ``reject``, a property change gives back what it holds; rows and cells marked inserted
     (on reject) or deleted (on accept) are left out. What the tests compare with each input.
     """
-    gone = INS if view == "reject" else DEL
-    gone_cell = CELL_INS if view == "reject" else CELL_DEL
+    gone, gone_cell = _GONE[view]
     result: list[tuple[str, bytes]] = []
     kinds = {TBL_PR: ("table", TBL_IGNORED, TBL_PR_CHANGE),
              TBL_GRID: ("grid", GRID_IGNORED, TBL_GRID_CHANGE),
