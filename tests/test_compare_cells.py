@@ -16,7 +16,7 @@ from generator.compare import compare
 from generator.compare.docxodus import available as docxodus_available
 from generator.compare.docxodus import redline_bytes
 from generator.compare.views import document_views, layout_properties
-from tests.test_compare_support import Doc, Table, build, xml_of
+from tests.test_compare_support import Doc, Raw, Table, build, xml_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DATE = datetime(2024, 3, 1, 9, 0)
@@ -130,6 +130,30 @@ def test_a_row_with_a_changed_cell_places_the_new_column_as_the_header_row_does(
                       if tc.find(f"{W}tcPr/{W}cellIns") is not None]
     assert inserted_cells == ["Année", "2024"]
     assert churned_words(out) == []
+
+
+def test_two_cells_merged_into_one_keep_the_first_and_delete_the_second(tmp_path):
+    def cell(text: str, extra: str = "") -> str:
+        return (f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/>{extra}</w:tcPr>'
+                f'<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>')
+
+    def table(first_row: str) -> Raw:
+        return Raw('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+                   '<w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid>'
+                   f'<w:tr>{first_row}</w:tr><w:tr>{cell("Loyer")}{cell("900 €")}</w:tr></w:tbl>')
+
+    old = build(Doc(["Tableau :", table(cell("Titre") + cell("Date"))]), tmp_path / "ancien.docx")
+    new = build(Doc(["Tableau :", table(cell("Titre Date", '<w:gridSpan w:val="2"/>'))]),
+                tmp_path / "nouveau.docx")
+    out = tmp_path / "comparaison.docx"
+    compare(old, new, out, date=DATE)
+    assert document_views(out, "accept") == document_views(new)
+    assert document_views(out, "reject") == document_views(old)
+    assert layout_properties(_body(out), "accept") == layout_properties(_body(new), "plain")
+    assert layout_properties(_body(out), "reject") == layout_properties(_body(old), "plain")
+    (deleted,) = [tc for tc in xml_of(out).iter(W + "tc")
+                  if tc.find(f"{W}tcPr/{W}cellDel") is not None]
+    assert "".join(deleted.itertext()) == "Date"
 
 
 @pytest.mark.skipif(not docxodus_available(), reason="Docxodus non installé")

@@ -137,8 +137,9 @@ def _cell_steps(olds: list[etree._Element], news: list[etree._Element],
         if tag == "equal" or i2 - i1 == j2 - j1:
             steps += [("pair", i, j) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
             continue
-        gap = align(i2 - i1, j2 - j1,
-                    _row_similarity(olds[i1:i2], news[j1:j2], old_bags[i1:i2], new_bags[j1:j2]),
+        alike = _row_similarity(olds[i1:i2], news[j1:j2], old_bags[i1:i2], new_bags[j1:j2])
+        # On a tie the earlier cell pairs: cells merged into one keep the first (as Word does).
+        gap = align(i2 - i1, j2 - j1, lambda a, b, alike=alike: alike(a, b) - 1e-6 * (a + b),
                     0.34)
         kinds = {step for step, _, _ in gap}
         if {"ins", "del"} <= kinds:
