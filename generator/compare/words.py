@@ -186,9 +186,10 @@ class _Weights:
         if stop - start <= self._SHORT:
             return _significant_chars(self.atoms[start:stop])
         if self.totals is None:
-            sub = _NOT_ALNUM.sub
-            self.totals = list(itertools.accumulate(
-                (len(sub("", atom.text)) for atom in self.atoms), initial=0))
+            texts = list(map(_TEXT, self.atoms))
+            # Prose repeats its words: each distinct text is counted once.
+            count = {text: len(_NOT_ALNUM.sub("", text)) for text in set(texts)}
+            self.totals = list(itertools.accumulate(map(count.__getitem__, texts), initial=0))
         return self.totals[stop] - self.totals[start]
 
 
