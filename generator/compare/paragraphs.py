@@ -9,6 +9,8 @@ and a function that brings old content into the output.
 from __future__ import annotations
 
 import copy
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
@@ -34,6 +36,16 @@ from .records import Detail
 
 #: Run formatting flags a report names; anything else is ``other``.
 _LOOKS = ("b", "i", "u", "strike")
+
+
+_TEXT = operator.attrgetter("text")
+_PIECE_TEXT = operator.attrgetter("text")
+_PIECE_RUN = operator.attrgetter("run")
+
+
+def _not_plain(atom: Atom) -> bool:
+    """Whether an equal atom needs more than its text written: not text, or with markers."""
+    return atom.kind != "text" or bool(atom.markers)
 
 
 def _flag(run: etree._Element, flag: str) -> bool:
@@ -78,18 +90,10 @@ def look_differs(olds: list[Atom], news: list[Atom],
 
 def _merged(atoms: list[Atom]) -> list[list]:
     """The text pieces of consecutive text atoms, joined while they come from the same run."""
-    merged: list[list] = []
-    texts: list[list[str]] = []  # joined at the end: adding to a long string copies it
-    for atom in atoms:
-        for piece in atom.pieces:
-            if merged and merged[-1][0] is piece.run:
-                texts[-1].append(piece.text)
-            else:
-                merged.append([piece.run, ""])
-                texts.append([piece.text])
-    for entry, pieces in zip(merged, texts, strict=True):
-        entry[1] = pieces[0] if len(pieces) == 1 else "".join(pieces)
-    return merged
+    pieces = [piece for atom in atoms for piece in atom.pieces]
+    # Runs compare by identity (lxml elements define no equality); joined once per run.
+    return [[run, "".join(map(_PIECE_TEXT, group))]
+            for run, group in itertools.groupby(pieces, key=_PIECE_RUN)]
 
 
 def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Element,
@@ -209,14 +213,16 @@ class ParagraphWriter:
     def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
         """Equal atoms: text written as spans of the new runs, other atoms one by one."""
         start = 0
-        for k, (o, n) in enumerate(zip(olds, news, strict=True)):
-            if n.kind == "text" and not (n.markers and k > start):
+        # Plain text atoms (most of a long paragraph) are passed over at C speed.
+        for k in itertools.compress(itertools.count(), map(_not_plain, news)):
+            n = news[k]
+            if n.kind == "text" and not k > start:
                 continue
             self._equal_text(olds[start:k], news[start:k])
             start = k
             if n.kind == "text":
                 continue
-            self._equal_atom(o, n)
+            self._equal_atom(olds[k], n)
             start = k + 1
         self._equal_text(olds[start:], news[start:])
 
@@ -296,7 +302,7 @@ class ParagraphWriter:
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 self._equal_stretch(old[i1:i2], new[j1:j2])
-                self._segment("=", "".join(a.text for a in new[j1:j2]))
+                self._segment("=", "".join(map(_TEXT, new[j1:j2])))
                 continue
             if j2 > j1 and new[j1].markers:
                 # A bookmark that opens on the new words also covers the old ones.

@@ -10,6 +10,7 @@ insertion rather than confetti.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -110,8 +111,9 @@ def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 def _tidy(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     ops = _absorb_weak_equals(ops, old)
-    ops = _collapse_rewritten_sentences(ops, old, new)
-    return _collapse_rewritten_paragraph(ops, old, new)
+    weights = _Weights(old), _Weights(new)
+    ops = _collapse_rewritten_sentences(ops, old, new, weights)
+    return _collapse_rewritten_paragraph(ops, old, new, weights)
 
 
 def _merge_adjacent(ops: list[Op]) -> list[Op]:
@@ -132,13 +134,17 @@ def _merge_adjacent(ops: list[Op]) -> list[Op]:
 
 def _weak(atoms: Sequence[AtomLike]) -> bool:
     """An equal stretch too thin to stand between two changes: spaces, a sign, a short word."""
-    significant = [a for a in atoms if a.significant]
-    if any(a.ends_sentence for a in atoms):
-        return False
-    if not significant:
+    significant = None
+    for atom in atoms:
+        if atom.ends_sentence:
+            return False
+        if atom.significant:
+            if significant is not None:
+                return False  # two words: stop here, a long equal stretch is never weak
+            significant = atom
+    if significant is None:
         return True
-    return len(significant) == 1 and len(significant[0].key) <= 3 and \
-        not significant[0].key.isdigit()
+    return len(significant.key) <= 3 and not significant.key.isdigit()
 
 
 def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
@@ -163,17 +169,41 @@ def _significant_chars(atoms: Sequence[AtomLike]) -> int:
     return len(_NOT_ALNUM.sub("", "".join(map(_TEXT, atoms))))
 
 
-def _equal_share(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> float:
+class _Weights:
+    """`_significant_chars` of spans of one atom sequence.
+
+    Short spans (a change) are counted directly; long ones (a sentence, the whole paragraph,
+    measured again for each sentence of a long paragraph) from running totals built once.
+    """
+
+    _SHORT = 64
+
+    def __init__(self, atoms: Sequence[AtomLike]) -> None:
+        self.atoms = atoms
+        self.totals: list[int] | None = None
+
+    def span(self, start: int, stop: int) -> int:
+        if stop - start <= self._SHORT:
+            return _significant_chars(self.atoms[start:stop])
+        if self.totals is None:
+            texts = list(map(_TEXT, self.atoms))
+            # Prose repeats its words: each distinct text is counted once.
+            count = {text: len(_NOT_ALNUM.sub("", text)) for text in set(texts)}
+            self.totals = list(itertools.accumulate(map(count.__getitem__, texts), initial=0))
+        return self.totals[stop] - self.totals[start]
+
+
+def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
     if not ops:
         return 1.0
-    whole_new = _significant_chars(new[ops[0][3]:ops[-1][4]])
+    old, new = weights
+    whole_new = new.span(ops[0][3], ops[-1][4])
     if all(a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
         # The operations tile the new span: what is equal is the whole less the few changes.
-        equal = whole_new - sum(_significant_chars(new[op[3]:op[4]]) for op in ops
-                                if op[0] != "equal")
+        equal = whole_new - sum(new.span(op[3], op[4]) for op in ops if op[0] != "equal")
     else:
-        equal = sum(_significant_chars(new[op[3]:op[4]]) for op in ops if op[0] == "equal")
-    total = max(_significant_chars(old[ops[0][1]:ops[-1][2]]), whole_new)
+        equal = sum(new.span(op[3], op[4]) for op in ops if op[0] == "equal")
+    total = max(old.span(ops[0][1], ops[-1][2]), whole_new)
     return equal / total if total else 1.0
 
 
@@ -189,10 +219,11 @@ def _rewritten(changes: int, kept: float) -> bool:
 
 
 def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
-                                  new: Sequence[AtomLike]) -> list[Op]:
+                                  new: Sequence[AtomLike],
+                                  weights: tuple[_Weights, _Weights]) -> list[Op]:
     """Most words changed, in several places: one deletion and one insertion for the whole."""
     changes = sum(op[0] == "change" for op in ops)
-    if not _rewritten(changes, _equal_share(ops, old, new)):
+    if changes < 2 or not _rewritten(changes, _equal_share(ops, weights)):
         return ops
     return [("change", 0, len(old), 0, len(new))]
 
@@ -233,7 +264,8 @@ def _old_at(ops: list[Op], j: int, at_start: bool) -> int | None:
 
 
 def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
-                                  new: Sequence[AtomLike]) -> list[Op]:
+                                  new: Sequence[AtomLike],
+                                  weights: tuple[_Weights, _Weights]) -> list[Op]:
     """A sentence changed in several places with few words kept: replace the whole sentence.
 
     Each sentence looks only at the operations around it (found by bisection): linear on a
@@ -258,7 +290,7 @@ def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
                 lo, hi = min(lo, j1), max(hi, j2)
         clipped = _clip(window, lo, hi)
         if not _rewritten(sum(op[0] == "change" for op in clipped),
-                          _equal_share(clipped, old, new)):
+                          _equal_share(clipped, weights)):
             continue
         i_lo = _old_at(window, lo, True)
         i_hi = _old_at(window, hi, False)
