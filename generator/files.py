@@ -48,6 +48,29 @@ _CHUNK = 1 << 20
 _MANIFEST_MAX = 1 << 20
 
 
+class ReadRefused(Exception):
+    """A file :func:`read_regular` will not read; ``str()`` says why, in French."""
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most ``limit`` bytes, and its status before reading.
+
+    What is not a regular file (a FIFO, a device) is refused before it is opened, and no more
+    than ``limit`` bytes are ever read: a huge input costs nothing. Operating-system errors
+    (``FileNotFoundError``…) pass through for the caller to say in its own words.
+    """
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadRefused("ce n’est pas un fichier ordinaire")
+    if info.st_size > limit:
+        raise ReadRefused(f"fichier trop volumineux ({info.st_size} octets, au plus {limit})")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ReadRefused(f"fichier trop volumineux (plus de {limit} octets)")
+    return data, info
+
+
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()

@@ -76,7 +76,8 @@ def _without_marker(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if DRAFT_MARKER not in line)
 
 
-def _yaml(text: str) -> YAML:
+def round_trip_yaml(text: str) -> YAML:
+    """The round-trip YAML that keeps comments, key order and quoting (new, the web page)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -105,7 +106,7 @@ def draft_text(source_text: str, source: VariableSet, earlier: list[VariableSet]
     """
     latest = earlier[-1]
     text = _without_marker(source_text)
-    yaml = _yaml(text)
+    yaml = round_trip_yaml(text)
     tree = yaml.load(text)
     avenant = tree["avenant"]
     periode = avenant["periode"]

@@ -20,7 +20,8 @@ from typing import Any
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
-from ..errors import CompareError, FormatError, TemplateError
+from ..errors import CompareError, FormatError, TemplateError, os_reason
+from ..files import ReadRefused, read_regular
 from ..variables.tags import TAG_MARKERS
 from .sandbox import Refused, Timeout, environment, limits
 
@@ -107,25 +108,18 @@ def _open(template: Path, label: str) -> io.BytesIO:
     docxtpl gets are the ones that were checked.
     """
     try:
-        info = template.stat()
-        if not template.is_file():
-            raise TemplateError("modèle introuvable (ce n’est pas un fichier)", path=label)
-        if info.st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateError(f"modèle illisible : fichier trop volumineux ({info.st_size} "
-                                f"octets, au plus {MAX_TEMPLATE_BYTES})", path=label)
-        with template.open("rb") as handle:
-            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+        data, info = read_regular(template, MAX_TEMPLATE_BYTES)
         marker = _validation_marker(data)
         if marker is None or not marker.exists():
             _validated(template.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
         after = template.stat()
+    except ReadRefused as exc:
+        raise TemplateError(f"modèle illisible : {exc}", path=label) from None
     except FileNotFoundError:
         raise TemplateError("modèle introuvable", path=label) from None
     except CompareError as exc:
         raise TemplateError(f"modèle illisible : {exc.message}", path=label) from None
     except OSError as exc:
-        from ..errors import os_reason
-
         raise TemplateError(f"modèle illisible ({os_reason(exc)})", path=label) from None
     if (after.st_ino, after.st_mtime_ns, after.st_size, len(data)) != (
             info.st_ino, info.st_mtime_ns, info.st_size, info.st_size):

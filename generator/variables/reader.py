@@ -9,11 +9,11 @@ nodes into values through :func:`generator.variables.nodes.plain_tree`, so they 
 from __future__ import annotations
 
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 from ..errors import VariablesError, os_reason
+from ..files import ReadRefused, read_regular
 from .nodes import MAX_BYTES, Loc, Unusual, blank_controls, plain_tree, raw_problem
 
 __all__ = ["read_tree", "Loc"]
@@ -47,35 +47,23 @@ def _fast_tree(text: str, label: str) -> tuple[dict[str, Any], dict[Loc, int]] |
         return None
 
 
-def _read_bytes(path: Path, label: str) -> bytes:
+def read_bytes(path: Path, label: str) -> bytes:
     """The file's bytes, refusing what is not a regular file and never reading past the limit."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise VariablesError("ce n’est pas un fichier ordinaire", path=label)
-        if info.st_size > MAX_BYTES:
-            raise VariablesError(f"fichier trop volumineux ({info.st_size} octets, au plus "
-                                 f"{MAX_BYTES})", path=label)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        return read_regular(path, MAX_BYTES)[0]
+    except ReadRefused as exc:
+        raise VariablesError(str(exc), path=label) from None
     except FileNotFoundError:
         raise VariablesError("fichier introuvable", path=label) from None
     except OSError as exc:
         raise VariablesError(f"lecture impossible ({os_reason(exc)})", path=label) from None
-    if len(raw) > MAX_BYTES:
-        raise VariablesError(f"fichier trop volumineux (plus de {MAX_BYTES} octets)", path=label)
-    return raw
 
 
 def read_tree(path: Path, label: str | None = None) -> tuple[dict[str, Any], dict[Loc, int]]:
     """Read a YAML variable set as plain data, with the line of every field."""
     label = label or str(path)
-    return tree_of(_read_bytes(path, label), label)
+    return tree_of(read_bytes(path, label), label)
 
-
-def read_bytes(path: Path, label: str) -> bytes:
-    """A set's bytes, read as :func:`read_tree` reads them (a regular file, size capped)."""
-    return _read_bytes(path, label)
 
 
 def tree_of(raw: bytes, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:

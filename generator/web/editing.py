@@ -18,7 +18,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..commands.check import ERREUR, problems
-from ..commands.new import _yaml
+from ..commands.new import round_trip_yaml
 from ..errors import AvenantError, InvalidVariables, Problem, VariablesError
 from ..files import write_atomic
 from ..kits.sets import VariableSet, from_tree
@@ -63,12 +63,12 @@ def read(project: Project, dossier: str, version: str) -> str:
 
 def tree(text: str) -> Any:
     """The round-trip tree of a YAML text."""
-    return _yaml(text).load(text)
+    return round_trip_yaml(text).load(text)
 
 
 def _dump(text: str, data: Any) -> str:
     out = io.StringIO()
-    _yaml(text).dump(data, out)
+    round_trip_yaml(text).dump(data, out)
     return out.getvalue()
 
 
