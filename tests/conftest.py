@@ -14,14 +14,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DOSSIER = "bataillon-prevention-dijon"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of templates/ and variables/ in tmp_path: tests never write into the repo."""
-    root = tmp_path / "projet"
+def copy_project(folder: Path) -> Path:
+    """A copy of templates/ and variables/ in FOLDER/projet: tests never write into the repo."""
+    root = folder / "projet"
     root.mkdir()
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "variables", root / "variables")
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project in tmp_path."""
+    return copy_project(tmp_path)
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

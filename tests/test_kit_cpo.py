@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from generator.variables.reader import read_tree
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, copy_project, run_cli
 
 DOSSIER = "exemple-cpo-association"
 ARTICLES = [
@@ -66,14 +66,6 @@ def _euros(text: str) -> Decimal:
     return Decimal(match.group(1).replace(" ", "").replace(",", "."))
 
 
-def _copy(tmp_path: Path) -> Path:
-    root = tmp_path / "projet"
-    root.mkdir()
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "variables", root / "variables")
-    return root
-
-
 def _edit(root: Path, version: str, *pairs: tuple[str, str]) -> Path:
     path = root / "variables" / DOSSIER / f"{version}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -91,7 +83,7 @@ def _line_of(path: Path, line: str) -> int:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Both shipped versions of the CPO dossier, built once through the CLI."""
-    root = _copy(tmp_path_factory.mktemp("cpo"))
+    root = copy_project(tmp_path_factory.mktemp("cpo"))
     out = {}
     for version, numero in (("2025", "1-2025"), ("2026", "2-2026")):
         result = run_cli("--root", str(root), "build", DOSSIER, version)
@@ -113,7 +105,7 @@ def test_the_subsidy_is_written_in_figures_and_in_words(built: dict[str, Path]) 
 
 
 def test_a_subsidy_with_cents_is_written_with_its_cents(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     _edit(root, "2025", ("subvention: 48500", "subvention: 48500.50"),
           ("      montant: 48500\n", "      montant: 48500.50\n"),
           ("      montant: 4900\n", "      montant: 4899.50\n"),
@@ -225,7 +217,7 @@ def test_only_the_draft_says_projet_in_its_header(built: dict[str, Path]) -> Non
 
 
 def test_an_unbalanced_budget_fails_check_at_the_produits_line(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     path = _edit(root, "2025", ("      montant: 92300", "      montant: 92400"))
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 1
@@ -241,7 +233,7 @@ def test_an_unbalanced_budget_fails_check_at_the_produits_line(tmp_path: Path) -
 
 def test_a_schedule_that_does_not_add_up_fails_check_at_the_versements_line(
         tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     path = _edit(root, "2025", ("    montant: 24250\n    date: 2025-09-30",
                                 "    montant: 24000\n    date: 2025-09-30"))
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
@@ -253,7 +245,7 @@ def test_a_schedule_that_does_not_add_up_fails_check_at_the_versements_line(
 
 
 def test_a_payment_outside_the_year_is_a_warning_at_its_date(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     path = _edit(root, "2025", ("    date: 2025-09-30", "    date: 2026-01-15"))
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 0, result.stdout
@@ -264,7 +256,7 @@ def test_a_payment_outside_the_year_is_a_warning_at_its_date(tmp_path: Path) -> 
 
 
 def test_the_state_line_of_the_budget_must_be_the_subsidy(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     _edit(root, "2025", ("subvention: 48500", "subvention: 48000"),
           ("    montant: 24250\n    date: 2025-09-30", "    montant: 23750\n    date: 2025-09-30"))
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
@@ -296,7 +288,7 @@ def test_the_kit_schema_accepts_the_sets_and_rejects_a_wrong_choice_or_key() -> 
 
 @pytest.mark.parametrize("flip", [False, True], ids=["préfet-présidente", "préfète-président"])
 def test_titles_agree_with_the_signatories_everywhere(tmp_path: Path, flip: bool) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     if flip:
         _edit(root, "2025", ("    civilite: Monsieur\n    prenom: Hugues",
                              "    civilite: Madame\n    prenom: Hortense"),
@@ -322,7 +314,7 @@ def test_titles_agree_with_the_signatories_everywhere(tmp_path: Path, flip: bool
 
 
 def test_diff_2025_2026_names_the_moved_values_in_french(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     result = run_cli("--root", str(root), "diff", DOSSIER, "2025", "2026")
     assert result.returncode == 0, result.stderr
     report = _plain(result.stdout)
@@ -336,7 +328,7 @@ def test_diff_2025_2026_names_the_moved_values_in_french(tmp_path: Path) -> None
 
 def test_diff_writes_computed_values_as_their_type_and_names_each_payment(
         tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     result = run_cli("--root", str(root), "diff", DOSSIER, "2025", "2026")
     assert result.returncode == 0, result.stderr
     report = _plain(result.stdout)
@@ -349,7 +341,7 @@ def test_diff_writes_computed_values_as_their_type_and_names_each_payment(
 
 
 def test_diff_never_reports_a_value_the_document_writes_the_same(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     visa = "  - la loi n° 2021-1109 du 24 août 2021 confortant le respect des principes de la " \
         "République\n"
     _edit(root, "2026", (visa, visa.replace("  - la", "  - >\n    la", 1).replace(
@@ -362,7 +354,7 @@ def test_diff_never_reports_a_value_the_document_writes_the_same(tmp_path: Path)
 
 
 def test_modele_gives_the_type_of_each_computed_value(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     result = run_cli("--root", str(root), "modele", "cpo-annuel")
     assert "total_charges — total des charges du budget prévisionnel [montant (euros)] = " \
         in result.stdout, result.stdout
@@ -377,7 +369,7 @@ def test_modele_gives_the_type_of_each_computed_value(tmp_path: Path) -> None:
 
 
 def test_new_drafts_2026_from_2025_and_check_guides_the_drafter(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     (root / "variables" / DOSSIER / "2026.yaml").unlink()
     result = run_cli("--root", str(root), "new", DOSSIER, "2026")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -394,7 +386,7 @@ def test_new_drafts_2026_from_2025_and_check_guides_the_drafter(tmp_path: Path) 
 
 
 def test_build_all_builds_both_years_of_the_cpo_dossier(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_project(tmp_path)
     result = run_cli("--root", str(root), "build", "--all", "-j", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     for version, numero in (("2025", "1-2025"), ("2026", "2-2026")):
