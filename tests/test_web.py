@@ -146,6 +146,17 @@ def test_an_amount_that_is_not_a_number_is_an_error_at_its_field(client: TestCli
     assert re.search(r'data-champ="financement.etat" data-niveau="erreur"', response.text)
 
 
+def test_a_list_item_is_shown_counted_from_1_and_placed_at_its_form_field(
+        client: TestClient) -> None:
+    state = _state(client.get(URL).text)
+    response = client.post(URL + "/valider", data={**state, "visas[1]": "VU la circulaire"})
+    item = re.search(r'<li [^>]*data-champ="visas\[1\]" data-niveau="erreur".*?</li>',
+                     response.text, re.DOTALL)
+    assert item, response.text
+    assert f'href="#{fid("visas[1]")}"' in item.group()
+    assert re.search(r"· visas\[2\] \(ligne \d+\)</a>", item.group())
+
+
 def test_titles_follow_the_civilite_as_it_is_changed(client: TestClient) -> None:
     state = _state(client.get(URL).text)
     response = client.post(URL + "/valider",

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..errors import shown_field
 from .expressions import render_text
 from .kit import Field, Kit
 
@@ -162,21 +163,16 @@ def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any], context: d
     return out
 
 
-def _counted(field: str) -> str:
-    """A problem's path counts list items from 0, as the code does; labels count from 1."""
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", field)
-
-
 def placed(found: list[Problem], label: str) -> set[str]:
     """The field paths (counted as labels count) of the problems of file LABEL."""
-    return {_counted(p.field) for p in found if p.path == label and p.field}
+    return {shown_field(p.field) for p in found if p.path == label and p.field}
 
 
 def name_places(found: list[Problem], label: str, known: dict[str, tuple[str, str]]) -> None:
     """Give each problem of file LABEL the French label of its field, when it has one."""
     for problem in found:
         if problem.path == label and problem.field and problem.label is None:
-            named = known.get(_counted(problem.field))
+            named = known.get(shown_field(problem.field))
             if named is not None and named[0] != problem.field:
                 problem.label = named[0]
 

@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import AvenantError
+from ..errors import AvenantError, shown_field
 from ..paths import Project, check_name
 from ..text.french import montant, montant_en_lettres
 from ..text.roles import FONCTIONS, avec_civilite
@@ -92,7 +92,7 @@ class Server:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.globals.update(fid=fid, display=display, amount_words=amount_words,
-                           csrf=self.token)
+                           shown_field=shown_field, csrf=self.token)
         self._saved: dict[str, list[Block]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
