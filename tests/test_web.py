@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from generator.kits.labels import labels
+from generator.kits.sets import load
 from generator.web.app import create_app, fid
 from generator.web.security import MAX_BODY
 
@@ -116,6 +118,21 @@ def test_the_form_is_generated_with_french_labels_and_typed_inputs(client: TestC
     assert "<option selected>Monsieur</option>" in select and "<option >Madame</option>" in select
     assert "Monsieur le Préfet du département de la Côte-d’Or" in page
     assert "<legend>Commune de Dijon (dijon)</legend>" in page  # the kit's libelle_element
+
+
+def test_the_form_names_items_from_the_one_label_table(client: TestClient,
+                                                         project: Path) -> None:
+    kit = project / "templates" / "bataillon-prevention" / "kit.yaml"
+    text = kit.read_text(encoding="utf-8")
+    old = "libelle_element: \"commune {{ (communes[cle].nom if cle in communes else cle) | de }}\""
+    assert old in text
+    kit.write_text(text.replace(old, "libelle_element: \"commune {{ element.nom | de }}\""),
+                   encoding="utf-8")
+    page = client.get(URL).text
+    assert "<legend>Commune de Dijon (dijon)</legend>" in page  # the item itself, as `check` has
+    known = labels(load(project / "variables" / DOSSIER / "2023.yaml", root=project))
+    assert known["communes.chenove"][0] == "commune de Chenôve"
+    assert "<legend>Commune de Chenôve (chenove)</legend>" in page
 
 
 def test_the_amount_is_written_out_as_it_is_typed(client: TestClient) -> None:

@@ -2,7 +2,7 @@
 
 Kernel fields have their labels here; a kit's fields take their ``libelle`` (and a table's
 items their ``libelle_element``, a short Jinja text that sees ``cle``). ``check`` messages, the
-change reports of ``diff`` and (later) forms all read them from :func:`labelled_values`.
+change reports of ``diff`` and the web form all read them from :func:`labelled_values`.
 """
 
 from __future__ import annotations
@@ -103,7 +103,9 @@ def _leads(path: str, wanted: set[str] | None) -> bool:
 
 
 def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, Any],
-          out: dict[str, tuple[str, str]], wanted: set[str] | None = None) -> None:
+          out: dict[str, tuple[str, str]], wanted: set[str] | None = None,
+          names: dict[str, str] | None = None) -> None:
+    """Label PATH and what it holds; the items the kit names also go to NAMES, when given."""
     if not _leads(path, wanted):
         return
     own = f"{spec.label} ({suffix})" if suffix else spec.label
@@ -111,7 +113,7 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
     if spec.type == "section":
         for name, sub in spec.fields.items():
             _walk(sub, value.get(name) if isinstance(value, dict) else None, f"{path}.{name}",
-                  suffix, context, out, wanted)
+                  suffix, context, out, wanted, names)
     elif spec.type in ("table", "liste") and isinstance(value, dict | list) and \
             spec.element is not None:
         table = spec.type == "table" and isinstance(value, dict)
@@ -121,9 +123,11 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
             if not _leads(where, wanted):
                 continue
             named = _item_label(spec, key, item, context)
+            if named and names is not None:
+                names[where] = named
             if spec.element.type in ("section", "liste", "table"):
                 label = named or (f"{spec.label} ({key})" if table else f"{own} n° {key}")
-                _walk(spec.element, item, where, label, context, out, wanted)
+                _walk(spec.element, item, where, label, context, out, wanted, names)
                 out[where] = (label, spec.element.type)
             elif named:
                 out[where] = (named, spec.element.type)
@@ -139,11 +143,25 @@ def labels(variables: VariableSet, wanted: set[str] | None = None
 
     Only the WANTED paths (and the kernel's) when given: a kit's item labels are Jinja texts.
     """
+    return _labels(variables.kit, variables.as_dict(), variables.values, _context(variables),
+                   wanted)
+
+
+def _context(variables: VariableSet) -> dict[str, Any]:
     try:
-        context = variables.context()
+        return variables.context()
     except Exception:  # noqa: BLE001 - a set whose context fails (its errors are reported) is
-        context = variables.as_dict()  # labelled from its plain data
-    return _labels(variables.kit, variables.as_dict(), variables.values, context, wanted)
+        return variables.as_dict()  # labelled from its plain data
+
+
+def item_names(variables: VariableSet) -> dict[str, str]:
+    """Path → the kit's own name (``libelle_element``) of each item it names (« commune de Dijon »).
+
+    What a form shows beside an item's key; paths count list items as labels count.
+    """
+    names: dict[str, str] = {}
+    _labels(variables.kit, variables.as_dict(), variables.values, _context(variables), None, names)
+    return names
 
 
 def labels_of_data(kit: Kit, data: dict[str, Any], wanted: set[str] | None = None
@@ -153,11 +171,12 @@ def labels_of_data(kit: Kit, data: dict[str, Any], wanted: set[str] | None = Non
 
 
 def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any], context: dict[str, Any],
-            wanted: set[str] | None) -> dict[str, tuple[str, str]]:
+            wanted: set[str] | None, names: dict[str, str] | None = None
+            ) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     _kernel(kernel, out)
     for name, spec in kit.fields.items():
-        _walk(spec, values.get(name), name, "", context, out, wanted)
+        _walk(spec, values.get(name), name, "", context, out, wanted, names)
     for name, calcul in kit.calculs.items():
         out[name] = (calcul.label, calcul.type or "calcul")
     return out

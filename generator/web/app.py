@@ -22,11 +22,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import AvenantError, shown_field
+from ..kits.labels import item_names
 from ..paths import Project, check_name
 from ..text.french import montant, montant_en_lettres
 from ..text.roles import FONCTIONS, avec_civilite
 from . import actions, editing
-from .form import Field, describe, display, item_labels, to_value
+from .form import Field, describe, display, to_value
 from .preview import Block, mark_changes, render_blocks
 from .security import LOCAL_HOSTS, Guard, new_token
 
@@ -155,9 +156,9 @@ class Server:
         data, lines = editing.read_draft(text, self.label(dossier, version))
         checked = editing.check_tree(self.project, dossier, version, data, lines)
         form = describe(data, self.project.root)
-        context = checked.variables.context() if checked.variables is not None else {}
+        labels = item_names(checked.variables) if checked.variables is not None else {}
         return dict(dossier=dossier, version=version, form=form,
-                    labels=item_labels(form, data, context), data=data, brouillon=pack(text),
+                    labels=labels, data=data, brouillon=pack(text),
                     origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
 
