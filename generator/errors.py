@@ -80,7 +80,7 @@ class Problem:
     message: str
     path: str | None = None
     line: int | None = None
-    field: str | None = None
+    field: str | None = None  # the code's path (lists from 0); printed by shown_field
     severity: str = "erreur"
     label: str | None = None  # the field in the document's words (« montant de l’État »)
 
