@@ -197,11 +197,85 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-def refine(atom: Atom) -> list[Atom]:
-    """The word atoms of a chunk atom (see `flatten`'s ``chunks``); other atoms as they are."""
-    if atom.kind != "text" or not atom.chunk:
-        return [atom]
-    return _split(atom.pieces, tokenize(atom.text), token_key, atom.markers)
+#: Significant words kept one by one on each side of what differs (see `refine`): as many as
+#: the tidying of `generator.compare.words` reads before it decides that an equal stretch is
+#: not thin.
+_NEAR = 2
+
+
+def refine(olds: Sequence[Atom], news: Sequence[Atom]) -> tuple[list[Atom], list[Atom]]:
+    """Word atoms for two stretches of atoms that differ (chunks, see `flatten`'s ``chunks``).
+
+    Only what lies between the words both stretches start and end with is cut word by word
+    (with a few equal words either side): the rest of each chunk becomes a few atoms, cut after
+    each sentence sign as words would be, so the word comparison and its tidying see the same
+    sentences and thin stretches at a fraction of the atoms. Other atoms stay as they are.
+    """
+    old_tokens = [_chunk_tokens(a) for a in olds]
+    new_tokens = [_chunk_tokens(a) for a in news]
+    flat_old = [t for tokens in old_tokens for t in tokens]
+    flat_new = [t for tokens in new_tokens for t in tokens]
+    limit = min(len(flat_old), len(flat_new))
+    head = 0
+    while head < limit and flat_old[head] == flat_new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and flat_old[-1 - tail] == flat_new[-1 - tail]:
+        tail += 1
+    head = _far(flat_old[head - 1::-1] if head else [], head, False)
+    tail = _far(flat_old[len(flat_old) - tail:], tail, True)
+    return (_refined(olds, old_tokens, head, len(flat_old) - tail),
+            _refined(news, new_tokens, head, len(flat_new) - tail))
+
+
+def _chunk_tokens(atom: Atom) -> list:
+    """A chunk's tokens; any other atom stands for itself (equal to nothing on the other side)."""
+    return tokenize(atom.text) if atom.kind == "text" and atom.chunk else [atom]
+
+
+def _far(tokens: Sequence, count: int, word_start: bool) -> int:
+    """How many of the ``count`` equal tokens (nearest first) may be joined: all but the nearest
+    holding `_NEAR` significant words (none when fewer), and, with ``word_start``, up to a space
+    (where both sides cut their chunks alike)."""
+    seen = 0
+    for k, token in enumerate(tokens[:count]):
+        if seen < _NEAR:
+            seen += any(map(str.isalnum, token))
+            if seen < _NEAR or word_start:
+                continue
+        if not word_start or token.isspace():
+            return count - k - 1
+    return 0
+
+
+def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
+             far_tail: int) -> list[Atom]:
+    """Atoms of ``atoms`` cut into ``tokens``: one by one between flat positions ``far_head``
+    and ``far_tail``, joined (up to each sentence sign) outside."""
+    result: list[Atom] = []
+    position = 0
+    for atom, found in zip(atoms, tokens, strict=True):
+        start, position = position, position + len(found)
+        if not (atom.kind == "text" and atom.chunk):
+            result.append(atom)
+            continue
+        if far_head <= start and position <= far_tail:
+            result.extend(_split(atom.pieces, found, token_key, atom.markers))
+            continue
+        cut: list[str] = []
+        joined: list[str] = []
+        for k, token in enumerate(found, start):
+            if far_head <= k < far_tail or token in _SENTENCE_END:
+                if joined:
+                    cut.append("".join(joined))
+                    joined = []
+                cut.append(token)
+            else:
+                joined.append(token)
+        if joined:
+            cut.append("".join(joined))
+        result.extend(_split(atom.pieces, cut, token_key, atom.markers))
+    return result
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,

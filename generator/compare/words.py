@@ -56,20 +56,21 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 
 def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
-                     refine: Callable[[AtomT], list[AtomT]]
+                     refine: Callable[[Sequence[AtomT], Sequence[AtomT]],
+                                      tuple[list[AtomT], list[AtomT]]]
                      ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
     """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
 
-    Returns the atom sequences the operations index (chunks where equal, words elsewhere) and
-    the operations.
+    ``refine(olds, news)`` cuts two stretches of chunks that differ into words. Returns the
+    atom sequences the operations index (chunks where equal, words elsewhere) and the
+    operations.
     """
     out_old: list[AtomT] = []
     out_new: list[AtomT] = []
     ops: list[Op] = []
 
     def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
-        fine_old = [f for a in olds for f in refine(a)]
-        fine_new = [f for a in news for f in refine(a)]
+        fine_old, fine_new = refine(olds, news)
         i0, j0 = len(out_old), len(out_new)
         ops.extend((tag, i1 + i0, i2 + i0, j1 + j0, j2 + j0)
                    for tag, i1, i2, j1, j2 in _raw_ops(fine_old, fine_new))
