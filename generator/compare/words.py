@@ -177,26 +177,17 @@ def _significant_chars(atoms: Sequence[AtomLike]) -> int:
 
 
 class _Weights:
-    """`_significant_chars` of spans of one atom sequence, each long span counted once.
+    """`_significant_chars` of spans of one atom sequence.
 
-    A span is counted directly, at C speed: each sentence of a long paragraph is counted
-    apart (linear in all), and the whole paragraph, asked for by the sentence and the
-    paragraph tidying, is counted once.
+    Counted directly, at C speed: the tidying counts changes and sentences, and the equal text
+    of a whole paragraph only until it outweighs the changes (`_rewritten`).
     """
-
-    _SHORT = 64
 
     def __init__(self, atoms: Sequence[AtomLike]) -> None:
         self.atoms = atoms
-        self.known: dict[tuple[int, int], int] = {}
 
     def span(self, start: int, stop: int) -> int:
-        if stop - start <= self._SHORT:
-            return _significant_chars(self.atoms[start:stop])
-        found = self.known.get((start, stop))
-        if found is None:
-            found = self.known[start, stop] = _significant_chars(self.atoms[start:stop])
-        return found
+        return _significant_chars(self.atoms[start:stop])
 
 
 def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
@@ -213,23 +204,47 @@ def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
     return equal / total if total else 1.0
 
 
-def _rewritten(changes: int, kept: float) -> bool:
-    """Tell whether edits read as confetti.
+def _kept_limit(changes: int) -> float:
+    """Below which share of text kept edits read as confetti.
 
-    They do with many changes and half the words gone, or a few with two thirds gone.
+    They do with many changes and half the words gone, or a few with two thirds gone; never
+    with one change.
 
-    >>> _rewritten(3, 0.45), _rewritten(2, 0.45), _rewritten(2, 0.3), _rewritten(1, 0.0)
-    (True, False, True, False)
+    >>> _kept_limit(3), _kept_limit(2), _kept_limit(1)
+    (0.5, 0.34, 0.0)
     """
-    return (changes >= 3 and kept < 0.5) or (changes >= 2 and kept < 0.34)
+    return 0.5 if changes >= 3 else 0.34 if changes >= 2 else 0.0
+
+
+def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
+    """Whether ``ops`` read as confetti: several changes keeping little of the text.
+
+    When the operations cover both spans without gap, the kept share is ``equal / (equal +
+    changed)`` and grows with the equal text: it is counted only until it reaches the limit,
+    so that a long paragraph with a few edits is not counted whole.
+    """
+    limit = _kept_limit(sum(op[0] == "change" for op in ops))
+    if not limit:
+        return False
+    if not all(a[2] == b[1] and a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+        return _equal_share(ops, weights) < limit
+    old, new = weights
+    changed = max(sum(old.span(op[1], op[2]) for op in ops if op[0] != "equal"),
+                  sum(new.span(op[3], op[4]) for op in ops if op[0] != "equal"))
+    equal = 0
+    for op in ops:
+        if op[0] == "equal":
+            equal += new.span(op[3], op[4])
+            if equal and equal / (equal + changed) >= limit:
+                return False
+    return bool(equal + changed) and equal / (equal + changed) < limit
 
 
 def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
                                   new: Sequence[AtomLike],
                                   weights: tuple[_Weights, _Weights]) -> list[Op]:
     """Most words changed, in several places: one deletion and one insertion for the whole."""
-    changes = sum(op[0] == "change" for op in ops)
-    if changes < 2 or not _rewritten(changes, _equal_share(ops, weights)):
+    if not _rewritten(ops, weights):
         return ops
     return [("change", 0, len(old), 0, len(new))]
 
@@ -295,8 +310,7 @@ def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
             if tag == "change":
                 lo, hi = min(lo, j1), max(hi, j2)
         clipped = _clip(window, lo, hi)
-        if not _rewritten(sum(op[0] == "change" for op in clipped),
-                          _equal_share(clipped, weights)):
+        if not _rewritten(clipped, weights):
             continue
         i_lo = _old_at(window, lo, True)
         i_hi = _old_at(window, hi, False)
