@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
 
-from .atoms import Atom, Paragraph
+from .atoms import Atom, Paragraph, Piece
 from .notes import Notes
 from .ooxml import (
     DEL,
@@ -41,6 +41,8 @@ _LOOKS = ("b", "i", "u", "strike")
 _TEXT = operator.attrgetter("text")
 _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
+_PIECES = operator.attrgetter("pieces")
+_KIND = operator.attrgetter("kind")
 
 
 def _not_plain(atom: Atom) -> bool:
@@ -82,18 +84,26 @@ def look_details(olds: list[Atom], news: list[Atom], ops: list,
 def look_differs(olds: list[Atom], news: list[Atom],
                  look: Callable[[etree._Element], bytes]) -> bool:
     """Whether equal atoms changed formatting."""
-    for o, n in zip(olds, news, strict=True):
-        if o.kind == "run" and look(o.run) != look(n.run):
+    for o, n in itertools.compress(zip(olds, news, strict=True),
+                                   map(operator.eq, map(_KIND, olds), itertools.repeat("run"))):
+        if look(o.run) != look(n.run):
             return True
+    runs = set(map(_PIECE_RUN, _pieces(olds))) | set(map(_PIECE_RUN, _pieces(news)))
+    if len({look(run) for run in runs}) <= 1:
+        return False  # one look for all (a long paragraph in one run, say): nothing to pair
     return any(look(old_run) != look(new_run) for _, new_run, old_run in text_spans(olds, news))
+
+
+def _pieces(atoms: list[Atom]) -> Iterator[Piece]:
+    """The text pieces of atoms, in order (only text atoms have pieces)."""
+    return itertools.chain.from_iterable(map(_PIECES, atoms))
 
 
 def _merged(atoms: list[Atom]) -> list[list]:
     """The text pieces of consecutive text atoms, joined while they come from the same run."""
-    pieces = [piece for atom in atoms for piece in atom.pieces]
     # Runs compare by identity (lxml elements define no equality); joined once per run.
     return [[run, "".join(map(_PIECE_TEXT, group))]
-            for run, group in itertools.groupby(pieces, key=_PIECE_RUN)]
+            for run, group in itertools.groupby(_pieces(atoms), key=_PIECE_RUN)]
 
 
 def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Element,
@@ -102,8 +112,8 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
 
     Both sides must hold the same text (an equal stretch of atoms).
     """
-    old_pieces = _merged([a for a in olds if a.kind == "text"])
-    new_pieces = _merged([a for a in news if a.kind == "text"])
+    old_pieces = _merged(olds)
+    new_pieces = _merged(news)
     result = []
     oi = ni = 0
     o_off = n_off = 0
@@ -142,6 +152,9 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
+        # A long paragraph writes thousands of runs from a few: each run's shell made once,
+        # then copied (lxml copies are deep).
+        self._shells: dict[etree._Element, etree._Element] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -194,7 +207,10 @@ class ParagraphWriter:
             if t.text != t.text.strip() or "  " in t.text:
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             return
-        shell = run_shell(run)
+        shell = self._shells.get(run)
+        if shell is None:
+            shell = self._shells[run] = run_shell(run)
+        shell = copy.copy(shell)
         shell.append(text_element(text, deleted=status == "-"))
         if changed_look:
             assert old_run is not None  # changed_look says so
