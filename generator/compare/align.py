@@ -101,15 +101,19 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
     """
     n, m = ahi - alo, bhi - blo
     lengths = [[0] * (m + 1) for _ in range(n + 1)]
+    keys = b[blo:bhi]
+    columns = range(m - 1, -1, -1)
     for i in range(n - 1, -1, -1):
         row, below = lengths[i], lengths[i + 1]
         key = a[alo + i]
         weight = _ITEM + len(key)
-        for j in range(m - 1, -1, -1):
-            if key == b[blo + j]:
-                row[j] = below[j + 1] + weight
-            else:
-                row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
+        right = 0  # row[j + 1], kept at hand
+        for j in columns:
+            if key == keys[j]:
+                right = below[j + 1] + weight
+            elif below[j] > right:
+                right = below[j]
+            row[j] = right
     blocks: list[Block] = []
     i = j = 0
     while i < n and j < m:
