@@ -10,6 +10,7 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from .ooxml import (
 from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
+_SIGN = re.compile(r"[.;!?:]")
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -197,10 +199,12 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-#: Significant words kept one by one on each side of what differs (see `refine`): as many as
-#: the tidying of `generator.compare.words` reads before it decides that an equal stretch is
-#: not thin.
-_NEAR = 2
+#: Significant words kept one by one on each side of what differs (see `refine`). One is
+#: enough for the tidying of `generator.compare.words` to decide alike: an equal stretch
+#: between two changes is thin when it holds at most one significant word and no sentence
+#: sign; a joined atom never holds a sentence sign, and once the word next to the change is
+#: read, any joined atom holding a word makes the stretch thick either way.
+_NEAR = 1
 
 
 def refine(olds: Sequence[Atom], news: Sequence[Atom]) -> tuple[list[Atom], list[Atom]]:
@@ -261,6 +265,9 @@ def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
             continue
         if far_head <= start and position <= far_tail:
             result.extend(_split(atom.pieces, found, token_key, atom.markers))
+            continue
+        if (position <= far_head or start >= far_tail) and not _SIGN.search(atom.text):
+            result.extend(_split(atom.pieces, [atom.text], token_key, atom.markers))
             continue
         cut: list[str] = []
         joined: list[str] = []
