@@ -71,9 +71,17 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
 
     def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
         fine_old, fine_new = refine(olds, news)
+        # Both ends, where keys agree, are set aside as `matching_blocks` would: only the
+        # middle is matched.
+        head, tail = _common_ends(fine_old, fine_new)
+        stop_old, stop_new = len(fine_old) - tail, len(fine_new) - tail
         i0, j0 = len(out_old), len(out_new)
-        ops.extend((tag, i1 + i0, i2 + i0, j1 + j0, j2 + j0)
-                   for tag, i1, i2, j1, j2 in _raw_ops(fine_old, fine_new))
+        for found, i, j in ((_alike(fine_old, fine_new, 0, head, 0), i0, j0),
+                            (_raw_ops(fine_old[head:stop_old], fine_new[head:stop_new]),
+                             i0 + head, j0 + head),
+                            (_alike(fine_old, fine_new, stop_old, len(fine_old), stop_new),
+                             i0, j0)):
+            ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
         out_old.extend(fine_old)
         out_new.extend(fine_new)
 
@@ -98,22 +106,44 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
     return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
 
 
+def _common_ends(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> tuple[int, int]:
+    """How many atoms both sequences start, then end, with the same keys (as `matching_blocks`
+    sets them aside)."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head].key == new[head].key:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail].key == new[-1 - tail].key:
+        tail += 1
+    return head, tail
+
+
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     ops: list[Op] = []
     for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
         if tag != "equal":
             ops.append(("change", i1, i2, j1, j2))
-            continue
-        start = 0
-        for k in range(i2 - i1):
-            if old[i1 + k].text != new[j1 + k].text:
-                if k > start:
-                    ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
-                ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
-                start = k + 1
-        if start < i2 - i1:
-            ops.append(("equal", i1 + start, i2, j1 + start, j2))
+        else:
+            ops.extend(_alike(old, new, i1, i2, j1))
     return _merge_adjacent(ops)
+
+
+def _alike(old: Sequence[AtomLike], new: Sequence[AtomLike], i1: int, i2: int,
+           j1: int) -> list[Op]:
+    """Operations for atoms of equal keys: equal, but an atom whose exact text differs (an
+    ordinary space become a no-break one) is a change."""
+    ops: list[Op] = []
+    start = 0
+    for k in range(i2 - i1):
+        if old[i1 + k].text != new[j1 + k].text:
+            if k > start:
+                ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
+            ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
+            start = k + 1
+    if start < i2 - i1:
+        ops.append(("equal", i1 + start, i2, j1 + start, j1 + i2 - i1))
+    return ops
 
 
 def _tidy(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
