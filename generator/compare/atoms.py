@@ -10,6 +10,7 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tok
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
 _SIGN = re.compile(r"[.;!?:]")
+_TEXT = operator.attrgetter("text")
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -119,7 +121,7 @@ class Paragraph:
     @property
     def text(self) -> str:
         """The paragraph's visible text."""
-        return "".join(a.text for a in self.atoms)
+        return "".join(map(_TEXT, self.atoms))
 
 
 def _visible_text(el: etree._Element) -> str:
