@@ -43,11 +43,7 @@ _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
 _PIECES = operator.attrgetter("pieces")
 _KIND = operator.attrgetter("kind")
-
-
-def _not_plain(atom: Atom) -> bool:
-    """Whether an equal atom needs more than its text written: not text, or with markers."""
-    return atom.kind != "text" or bool(atom.markers)
+_MARKERS = operator.attrgetter("markers")
 
 
 def _flag(run: etree._Element, flag: str) -> bool:
@@ -229,8 +225,11 @@ class ParagraphWriter:
     def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
         """Equal atoms: text written as spans of the new runs, other atoms one by one."""
         start = 0
-        # Plain text atoms (most of a long paragraph) are passed over at C speed.
-        for k in itertools.compress(itertools.count(), map(_not_plain, news)):
+        # Plain text atoms (most of a long paragraph) are passed over at C speed: only atoms
+        # that are not text, or carry markers, stop the loop.
+        not_plain = map(operator.or_, map(operator.ne, map(_KIND, news), itertools.repeat("text")),
+                        map(bool, map(_MARKERS, news)))
+        for k in itertools.compress(itertools.count(), not_plain):
             n = news[k]
             if n.kind == "text" and not k > start:
                 continue
