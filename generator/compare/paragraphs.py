@@ -222,8 +222,11 @@ class ParagraphWriter:
 
     # Atoms by status.
 
-    def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
-        """Equal atoms: text written as spans of the new runs, other atoms one by one."""
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str) -> None:
+        """Equal atoms: text written as spans of the new runs, other atoms one by one.
+
+        ``text`` is the text of ``news``.
+        """
         start = 0
         # Plain text atoms (most of a long paragraph) are passed over at C speed: only atoms
         # that are not text, or carry markers, stop the loop.
@@ -239,14 +242,22 @@ class ParagraphWriter:
                 continue
             self._equal_atom(olds[k], n)
             start = k + 1
-        self._equal_text(olds[start:], news[start:])
+        self._equal_text(olds[start:], news[start:], text if start == 0 else None)
 
-    def _equal_text(self, olds: list[Atom], news: list[Atom]) -> None:
+    def _equal_text(self, olds: list[Atom], news: list[Atom], text: str | None = None) -> None:
+        """Equal text atoms (``text``, when given, their text) as spans of the new runs."""
         if not news:
             return
         self._markers(news[0])
-        for text, new_run, old_run in text_spans(olds, news):
-            self._text("=", new_run, text, old_run)
+        if text is not None:
+            old_runs = set(map(_PIECE_RUN, _pieces(olds)))
+            new_runs = set(map(_PIECE_RUN, _pieces(news)))
+            if len(old_runs) == 1 and len(new_runs) == 1:
+                # One run on each side (a long paragraph's equal stretch, say): one span.
+                self._text("=", new_runs.pop(), text, old_runs.pop())
+                return
+        for span, new_run, old_run in text_spans(olds, news):
+            self._text("=", new_run, span, old_run)
 
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
@@ -316,8 +327,9 @@ class ParagraphWriter:
         old, new = self.old.atoms, self.new.atoms
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                self._equal_stretch(old[i1:i2], new[j1:j2])
-                self._segment("=", "".join(map(_TEXT, new[j1:j2])))
+                text = "".join(map(_TEXT, new[j1:j2]))
+                self._equal_stretch(old[i1:i2], new[j1:j2], text)
+                self._segment("=", text)
                 continue
             if j2 > j1 and new[j1].markers:
                 # A bookmark that opens on the new words also covers the old ones.
