@@ -138,8 +138,10 @@ print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_max
 
 
 def long_paragraph(size: int, folder: Path) -> tuple[float, float, float]:
-    """One paragraph of ``size`` characters, 2 % of words edited: a diff's (seconds, CPU
-    seconds, peak MB), for the whole process (start-up included in CPU and memory).
+    """One paragraph of ``size`` characters, 2 % of words edited: a diff's measures.
+
+    Returns (seconds, CPU seconds, peak MB) of the whole process (start-up included in CPU and
+    memory).
     """
     sys.path.insert(0, str(ROOT))
     from tests.test_compare_support import long_paragraph_pair

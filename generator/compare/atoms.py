@@ -240,9 +240,11 @@ def _chunk_tokens(atom: Atom) -> list:
 
 
 def _far(tokens: Sequence, count: int, word_start: bool) -> int:
-    """How many of the ``count`` equal tokens (nearest first) may be joined: all but the nearest
-    holding `_NEAR` significant words (none when fewer), and, with ``word_start``, up to a space
-    (where both sides cut their chunks alike)."""
+    """How many of the ``count`` equal tokens (nearest first) may be joined.
+
+    All but the nearest holding `_NEAR` significant words (none when fewer), and, with
+    ``word_start``, up to a space (where both sides cut their chunks alike).
+    """
     seen = 0
     for k, token in enumerate(tokens[:count]):
         if seen < _NEAR:
@@ -256,8 +258,11 @@ def _far(tokens: Sequence, count: int, word_start: bool) -> int:
 
 def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
              far_tail: int) -> list[Atom]:
-    """Atoms of ``atoms`` cut into ``tokens``: one by one between flat positions ``far_head``
-    and ``far_tail``, joined (up to each sentence sign) outside."""
+    """Atoms of ``atoms`` cut into ``tokens``.
+
+    One by one between flat positions ``far_head`` and ``far_tail``, joined (up to each
+    sentence sign) outside.
+    """
     result: list[Atom] = []
     position = 0
     for atom, found in zip(atoms, tokens, strict=True):

@@ -107,8 +107,10 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
 
 
 def _common_ends(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> tuple[int, int]:
-    """How many atoms both sequences start, then end, with the same keys (as `matching_blocks`
-    sets them aside)."""
+    """How many atoms both sequences start, then end, with the same keys.
+
+    What `matching_blocks` sets aside first.
+    """
     limit = min(len(old), len(new))
     head = 0
     while head < limit and old[head].key == new[head].key:
@@ -131,8 +133,11 @@ def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 def _alike(old: Sequence[AtomLike], new: Sequence[AtomLike], i1: int, i2: int,
            j1: int) -> list[Op]:
-    """Operations for atoms of equal keys: equal, but an atom whose exact text differs (an
-    ordinary space become a no-break one) is a change."""
+    """Operations for atoms of equal keys.
+
+    Equal, but an atom whose exact text differs (an ordinary space become a no-break one) is a
+    change.
+    """
     ops: list[Op] = []
     start = 0
     for k in range(i2 - i1):
