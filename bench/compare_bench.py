@@ -168,7 +168,8 @@ def main() -> None:
             ours, theirs = measure(name.replace(" ", "-"), articles, folder, runs)
             print(f"diff ({name}): interne {ours:.2f} s, docxodus {theirs:.2f} s, "
                   f"ratio {theirs / ours:.1f}×", flush=True)
-        for label, size in (("5 Ko", 5_000), ("50 Ko", 50_000), ("5 Mo", 5_000_000)):
+        for label, size in (("5 Ko", 5_000), ("50 Ko", 50_000), ("1 Mo", 1_000_000),
+                            ("5 Mo", 5_000_000)):
             seconds, cpu, peak = long_paragraph(size, folder)
             print(f"diff (paragraphe de {label}, 2 % des mots modifiés): {seconds:.2f} s "
                   f"({cpu:.2f} s de processeur), pic mémoire {peak:.0f} Mo", flush=True)

@@ -101,6 +101,11 @@ def paragraph_text(p: etree._Element, view: str = "plain",
     def walk(el: etree._Element) -> None:
         for child in el:
             tag = child.tag
+            if tag == T or tag == DEL_TEXT:
+                # Text first: a long redlined paragraph holds tens of thousands of runs.
+                if not (stack and any(stack)):
+                    out.append(child.text or "")
+                continue
             if not isinstance(tag, str) or tag in _SKIPPED or tag == P:
                 continue
             if tag in hidden:
@@ -119,11 +124,9 @@ def paragraph_text(p: etree._Element, view: str = "plain",
                 out.append("[champ]")
                 continue
             if stack and any(stack):
-                if tag in (T, DEL_TEXT) or tag in _TEXT_OF:
+                if tag in _TEXT_OF:
                     continue
-            if tag == T or tag == DEL_TEXT:
-                out.append(child.text or "")
-            elif tag in _TEXT_OF:
+            if tag in _TEXT_OF:
                 out.append(_TEXT_OF[tag])
             elif tag == _BR:
                 out.append("" if child.get(_BR_TYPE) in ("page", "column") else "\n")
