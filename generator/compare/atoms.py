@@ -154,14 +154,15 @@ def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
 def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
            markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
-    atoms = []
     if len(pieces) == 1:
+        # Most text: thousands of atoms, made with the fewest steps.
         run = pieces[0].run
-        for token in tokens:
-            atoms.append(Atom(keyed(token), "text", [Piece(run, token)],
-                              markers=markers or None, text=token))
-            markers = []
+        atoms = [Atom(keyed(token), "text", [Piece(run, token)], None, None, None, None, token)
+                 for token in tokens]
+        if atoms and markers:
+            atoms[0].markers = markers
         return atoms
+    atoms = []
     segments = iter(pieces)
     current = next(segments)
     offset = 0  # consumed characters of `current`
