@@ -274,23 +274,31 @@ def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
         if far_head <= start and position <= far_tail:
             result.extend(_split(atom.pieces, found, token_key, atom.markers))
             continue
-        if (position <= far_head or start >= far_tail) and not _SIGN.search(atom.text):
-            result.extend(_split(atom.pieces, [atom.text], token_key, atom.markers))
-            continue
-        cut: list[str] = []
-        joined: list[str] = []
-        for k, token in enumerate(found, start):
-            if far_head <= k < far_tail or token in _SENTENCE_END:
-                if joined:
-                    cut.append("".join(joined))
-                    joined = []
-                cut.append(token)
-            else:
-                joined.append(token)
-        if joined:
-            cut.append("".join(joined))
+        lo = min(max(far_head - start, 0), len(found))
+        hi = max(min(far_tail - start, len(found)), lo)
+        cut = [*_joined(found[:lo]), *found[lo:hi], *_joined(found[hi:])]
         result.extend(_split(atom.pieces, cut, token_key, atom.markers))
     return result
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """Tokens joined into as few pieces as can be: each sentence sign stays apart."""
+    text = "".join(tokens)
+    if not _SIGN.search(text):
+        return [text] if text else []
+    cut: list[str] = []
+    joined: list[str] = []
+    for token in tokens:
+        if token in _SENTENCE_END:
+            if joined:
+                cut.append("".join(joined))
+                joined = []
+            cut.append(token)
+        else:
+            joined.append(token)
+    if joined:
+        cut.append("".join(joined))
+    return cut
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
