@@ -7,7 +7,32 @@ Every message is French and starts with the place, so that the CLI can print it 
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def shown_field(field: str) -> str:
+    """A field path as a reader counts list items: from 1, as the labels (« visa n° 2 »).
+
+    The code's paths count from 0 (``visas[1]`` is the second visa); every path printed for a
+    user goes through here, the code's own (form names, problem places) stay as they are.
+
+    >>> shown_field("visas[1]")
+    'visas[2]'
+    >>> shown_field("budget.charges.60.montant")
+    'budget.charges.60.montant'
+    """
+    return _INDEX.sub(lambda m: f"[{int(m.group(1)) + 1}]", field)
+
+
+def _place(path: str | None, line: int | None, field: str | None) -> str:
+    """``file:line: field: ``, each part when known."""
+    place = ""
+    if path:
+        place = f"{path}:{line}: " if line else f"{path}: "
+    return place + (f"{field}: " if field else "")
 
 
 class AvenantError(Exception):
@@ -23,15 +48,8 @@ class AvenantError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        place = ""
-        if self.path:
-            place = str(self.path)
-            if self.line:
-                place += f":{self.line}"
-            place += ": "
-        if self.field:
-            place += f"{self.field}: "
-        return place + self.message
+        field = shown_field(self.field) if self.field else None
+        return _place(self.path and str(self.path), self.line, field) + self.message
 
 
 _OS_REASONS = {
@@ -62,13 +80,15 @@ class Problem:
     message: str
     path: str | None = None
     line: int | None = None
-    field: str | None = None
+    field: str | None = None  # the code's path (lists from 0); printed by shown_field
     severity: str = "erreur"
     label: str | None = None  # the field in the document's words (« montant de l’État »)
 
     def __str__(self) -> str:
-        field = f"{self.field} ({self.label})" if self.field and self.label else self.field
-        return str(AvenantError(self.message, path=self.path, line=self.line, field=field))
+        field = shown_field(self.field) if self.field else None
+        if field and self.label:
+            field += f" ({self.label})"
+        return _place(self.path, self.line, field) + self.message
 
 
 class InvalidVariables(VariablesError):
@@ -114,4 +134,4 @@ class FormatError(AvenantError):
     """A value cannot be written in French as asked (a negative amount, a fractional count…)."""
 
 
-__all__ += ["FormatError", "os_reason"]
+__all__ += ["FormatError", "os_reason", "shown_field"]

@@ -56,7 +56,7 @@ def test_check_passes_on_every_shipped_set(dossier: str, version: str) -> None:
 def test_check_exits_0_with_warnings_and_prints_them_in_french(project: Path) -> None:
     result = run_cli("--root", str(project), "check", DOSSIER, "2023")
     assert result.returncode == 0
-    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[2] "
+    assert ("avertissement : variables/bataillon-prevention-dijon/2023.yaml:33: visas[3] "
             "(visa n° 3): la loi "
             "de finances visée est celle de 2021, l’avenant finance 2023") in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "0 erreur(s), 1 avertissement(s)"
@@ -304,7 +304,31 @@ def test_check_names_each_value_in_the_document_words_after_its_place(project: P
     warned = run_cli("--root", str(ROOT), "check", DOSSIER, "2024")
     assert re.search(r"2024\.yaml:\d+: financement\.etat \(montant de l’État\): montant "
                      r"inchangé", warned.stdout), warned.stdout
-    assert re.search(r"2024\.yaml:\d+: visas\[2\] \(visa n° 3\): la loi de finances visée",
+    assert re.search(r"2024\.yaml:\d+: visas\[3\] \(visa n° 3\): la loi de finances visée",
                      warned.stdout), warned.stdout
     placed = [p for p in check(DOSSIER, "2024", root=project) if p.field]
     assert placed and all(p.label for p in placed), placed
+
+
+# Places as a drafter counts: list items from 1, as the labels (« visa n° 2 »)
+
+
+def test_the_second_visa_is_named_visas_2_by_check_and_build(project: Path) -> None:
+    _edit(project, DOSSIER, "2023",
+          ("  - la circulaire n° 6057-SG", "  - la circulaire n° \u202e6057-SG"))
+    for command in ("check", "build"):
+        result = run_cli("--root", str(project), command, DOSSIER, "2023")
+        assert result.returncode == 1, result.stdout + result.stderr
+        said = result.stdout + result.stderr
+        assert re.search(r"2023\.yaml:32: visas\[2\]: .*\(U\+202E\)", said), said
+        assert "visas[1]" not in said
+
+
+def test_an_earlier_avenant_is_counted_from_1(project: Path) -> None:
+    _edit(project, DOSSIER, "2024", ("  - numero: 1-2023\n",
+                                     "  - numero: 1-2023\n    date_signature: 2021-01-01\n"))
+    result = run_cli("--root", str(project), "check", DOSSIER, "2024")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"2024\.yaml:\d+: avenants_precedents\[1\]\.date_signature \(date de "
+                     r"signature de l’avenant n° 1-2023\): ", result.stdout), result.stdout
+    assert "avenants_precedents[0]" not in result.stdout

@@ -390,3 +390,37 @@ def test_a_bomb_given_as_the_new_document_is_refused_before_it_is_decompressed(t
     assert "bombe.docx" in done.stderr and "bombe zip" in done.stderr
     assert int(peak_kb) < 200 * 1024
     assert not (tmp_path / "r.docx").exists()
+
+
+def _recompressed(source: Path, target: Path, levels: dict[str, tuple[int, int]]) -> Path:
+    """``source`` written again, the named parts with the given (method, level)."""
+    with zipfile.ZipFile(source) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    with zipfile.ZipFile(target, "w") as zf:
+        for name, data in parts.items():
+            method, level = levels.get(name, (zipfile.ZIP_DEFLATED, 6))
+            zf.writestr(name, data, compress_type=method, compresslevel=level)
+    return target
+
+
+def test_unchanged_parts_are_copied_as_stored_not_recompressed(tmp_path):
+    old = build(Doc(["Article premier.", "Le montant est de 1 000 €."]), tmp_path / "a.docx")
+    source = build(Doc(["Article premier.", "Le montant est de 2 000 €."]), tmp_path / "b0.docx")
+    # Compressed otherwise than the writer would (level 1, and one part not compressed at all).
+    new = _recompressed(source, tmp_path / "b.docx", {
+        "word/styles.xml": (zipfile.ZIP_DEFLATED, 1),
+        "word/theme/theme1.xml": (zipfile.ZIP_STORED, 0)})
+    out = tmp_path / "redline.docx"
+    compare(old, new, out)
+    with zipfile.ZipFile(new) as given, zipfile.ZipFile(out) as written:
+        assert written.testzip() is None
+        for name in ("word/styles.xml", "word/theme/theme1.xml"):
+            before, after = given.getinfo(name), written.getinfo(name)
+            assert (after.compress_type, after.compress_size, after.CRC) == \
+                (before.compress_type, before.compress_size, before.CRC), name
+            assert written.read(name) == given.read(name)
+        # The part the comparer rewrote is compressed afresh.
+        assert written.read("word/document.xml") != given.read("word/document.xml")
+    from generator.compare.views import document_views
+    assert "Le montant est de 2 000 €." in document_views(out, "accept")["corps"]
+    assert "Le montant est de 1 000 €." in document_views(out, "reject")["corps"]

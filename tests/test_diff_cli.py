@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 
 from generator.compare.views import document_views
 
@@ -30,6 +31,20 @@ def test_diff_of_two_versions_lists_the_values_that_moved(project: Path) -> None
     assert (folder / "comparaison-2023-2024.docx").is_file()
     html = (folder / "comparaison-2023-2024.html").read_text(encoding="utf-8")
     assert 'lang="fr"' in html and "2-2024" in html
+
+
+@pytest.mark.parametrize("dossier, old, new, passage, moved", [
+    (DOSSIER, "2023", "2024", "Insertion : {+PROJET+}", "final → projet"),
+    (DOSSIER, "2024", "2023", "Suppression : [-PROJET-]", "projet → final"),
+    ("exemple-cpo-association", "2025", "2026", "Insertion : {+PROJET+}", "final → projet"),
+])
+def test_the_projet_mark_is_explained_by_the_statut(project: Path, dossier: str, old: str,
+                                                    new: str, passage: str, moved: str) -> None:
+    result = run_cli("--root", str(project), "diff", dossier, old, new,
+                     "-o", str(project / "output" / f"{dossier}-{old}-{new}.docx"))
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.split("■ En-tête\n", 1)[1].split("\n■ ", 1)[0].splitlines()
+    assert header == [f"  • {passage}", f"      ↳ statut de l’avenant : {moved}"], header
 
 
 def test_the_redline_accepts_to_the_new_avenant_and_rejects_to_the_old(project: Path) -> None:

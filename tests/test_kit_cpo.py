@@ -250,7 +250,7 @@ def test_a_payment_outside_the_year_is_a_warning_at_its_date(tmp_path: Path) -> 
     result = run_cli("--root", str(root), "check", DOSSIER, "2025")
     assert result.returncode == 0, result.stdout
     line = _line_of(path, "    date: 2026-01-15")
-    assert (f"avertissement : variables/{DOSSIER}/2025.yaml:{line}: versements[1].date "
+    assert (f"avertissement : variables/{DOSSIER}/2025.yaml:{line}: versements[2].date "
             "(date prévisionnelle (2e versement, solde)): le "
             "versement du 15 janvier 2026 tombe hors de l’année 2025") in _plain(result.stdout)
 
@@ -381,7 +381,7 @@ def test_new_drafts_2026_from_2025_and_check_guides_the_drafter(tmp_path: Path) 
     review = _plain(result.stdout)
     assert ("subvention (montant de la subvention): montant de la subvention inchangé depuis "
             "l’avenant n° 1-2025") in review
-    assert ("versements[0].date (date prévisionnelle (1er versement, avance)): le versement du "
+    assert ("versements[1].date (date prévisionnelle (1er versement, avance)): le versement du "
             "31 mars 2025 tombe hors de l’année 2026") in review
 
 

@@ -63,7 +63,7 @@ def test_new_drafts_builds_and_lists_what_to_review(project: Path) -> None:
     assert docx_path.is_file()
     review = lines[lines.index("À vérifier avant signature :") + 1:]
     assert all(line.startswith("avertissement : variables/") for line in review)
-    assert any("visas[2] (visa n° 3): la loi de finances visée est celle de 2021" in line
+    assert any("visas[3] (visa n° 3): la loi de finances visée est celle de 2021" in line
                for line in review)
     assert any("financement.etat (montant de l’État): montant inchangé" in line for line in review)
     assert any("brouillon" in line for line in review)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from generator.kits.labels import labels
+from generator.kits.sets import load
 from generator.web.app import create_app, fid
 from generator.web.security import MAX_BODY
 
@@ -118,6 +120,21 @@ def test_the_form_is_generated_with_french_labels_and_typed_inputs(client: TestC
     assert "<legend>Commune de Dijon (dijon)</legend>" in page  # the kit's libelle_element
 
 
+def test_the_form_names_items_from_the_one_label_table(client: TestClient,
+                                                         project: Path) -> None:
+    kit = project / "templates" / "bataillon-prevention" / "kit.yaml"
+    text = kit.read_text(encoding="utf-8")
+    old = "libelle_element: \"commune {{ (communes[cle].nom if cle in communes else cle) | de }}\""
+    assert old in text
+    kit.write_text(text.replace(old, "libelle_element: \"commune {{ element.nom | de }}\""),
+                   encoding="utf-8")
+    page = client.get(URL).text
+    assert "<legend>Commune de Dijon (dijon)</legend>" in page  # the item itself, as `check` has
+    known = labels(load(project / "variables" / DOSSIER / "2023.yaml", root=project))
+    assert known["communes.chenove"][0] == "commune de Chenôve"
+    assert "<legend>Commune de Chenôve (chenove)</legend>" in page
+
+
 def test_the_amount_is_written_out_as_it_is_typed(client: TestClient) -> None:
     response = client.get("/montant", params={"financement.etat": "470 000"})
     assert response.text == "470\u202f000\xa0€ — quatre cent soixante-dix mille euros"
@@ -144,6 +161,17 @@ def test_an_amount_that_is_not_a_number_is_an_error_at_its_field(client: TestCli
     state = _state(client.get(URL).text)
     response = client.post(URL + "/valider", data={**state, "financement.etat": "beaucoup"})
     assert re.search(r'data-champ="financement.etat" data-niveau="erreur"', response.text)
+
+
+def test_a_list_item_is_shown_counted_from_1_and_placed_at_its_form_field(
+        client: TestClient) -> None:
+    state = _state(client.get(URL).text)
+    response = client.post(URL + "/valider", data={**state, "visas[1]": "VU la circulaire"})
+    item = re.search(r'<li [^>]*data-champ="visas\[1\]" data-niveau="erreur".*?</li>',
+                     response.text, re.DOTALL)
+    assert item, response.text
+    assert f'href="#{fid("visas[1]")}"' in item.group()
+    assert re.search(r"· visas\[2\] \(ligne \d+\)</a>", item.group())
 
 
 def test_titles_follow_the_civilite_as_it_is_changed(client: TestClient) -> None:

@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CommandError, OutputError, UsageError
-from ..kits.changes import ValueChange, explainer, value_changes
 from ..paths import Project, check_name
 
-__all__ = ["DiffResult", "ValueChange", "diff", "explainer", "value_changes"]
+__all__ = ["DiffResult", "diff"]
 
 
 def _docx_for(project: Project, dossier: str, version: str, force: bool,
@@ -97,13 +96,18 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
     check_author(author)
     built: list[tuple[Path, bool]] = []
     backups: list[Path] = []
-    changes: list[ValueChange] = []
+    changes: list[Any] = []
+    explain = None
     if len(items) == 3:
+        # Only a comparison of versions needs the kits (two files need none: a faster start).
+        from ..kits.changes import explainer, value_changes
+
         dossier, old_version, new_version = items
         check_name(dossier, "nom de dossier")
         old, old_vars = _docx_for(project, dossier, old_version, force, built, backups)
         new, new_vars = _docx_for(project, dossier, new_version, force, built, backups)
         changes = value_changes(old_vars, new_vars)
+        explain = explainer(changes) if changes else None
         default = (project.output_dir(dossier, new_version) /
                    f"comparaison-{old_version}-{new_version}.docx")
         title = f"{dossier} : {old_version} → {new_version}"
@@ -127,7 +131,7 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
     with tempfile.TemporaryDirectory(prefix="avenant-diff-") as tmp:
         redline = Path(tmp) / "comparaison.docx"
         comparison = compare(old, new, redline, author=author, date=None,
-                             explain=explainer(changes) if changes else None,
+                             explain=explain,
                              comments=comments, engine=engine)
         comparison = dataclasses.replace(
             comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),

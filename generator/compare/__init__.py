@@ -172,7 +172,7 @@ def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = 
         from .docxodus import redline_bytes
         data = redline_bytes(old, new, author, stamp or _NO_DATE)
     else:
-        data = package_bytes(parts)
+        data = package_bytes(parts, new_pkg.stored)
     write_atomic(out, data, force=True, keep_old=False, label=str(out))
     return Comparison(old, new, out, changes, engine=engine, author=author, date=stamp,
                       revisions=revisions)

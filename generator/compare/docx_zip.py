@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -62,6 +63,16 @@ class Relationship:
     external: bool = False
 
 
+@dataclass(frozen=True)
+class StoredPart:
+    """A part as its zip holds it: the compressed bytes, their method and CRC, and the part."""
+
+    data: bytes
+    compressed: bytes
+    compress_type: int
+    crc: int
+
+
 @dataclass
 class Package:
     """A DOCX read in memory: its parts by name (no leading slash), content types, main part."""
@@ -72,6 +83,10 @@ class Package:
     overrides: dict[str, str] = field(default_factory=dict)
     main: str = "word/document.xml"
     _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+    _rels: dict[str, tuple[int, dict[str, Relationship]]] = field(default_factory=dict,
+                                                                  repr=False)
+    #: Each part as compressed in the file it was read from, to be copied without recompressing.
+    stored: dict[str, StoredPart] = field(default_factory=dict, repr=False)
 
     def content_type(self, name: str) -> str:
         """The content type of a part, from its override or its extension's default."""
@@ -106,15 +121,21 @@ class Package:
         rels_name = rels_name_for(name)
         if rels_name not in self.parts:
             return {}
+        root = self.xml(rels_name)
+        # Read once; the redline's output shares this tree and only ever appends to it.
+        cached = self._rels.get(name)
+        if cached is not None and cached[0] == len(root):
+            return cached[1]
         result = {}
         base = posixpath.dirname(name)
-        for rel in self.xml(rels_name).iter(f"{{{PR_NS}}}Relationship"):
+        for rel in root.iter(f"{{{PR_NS}}}Relationship"):
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target", "")
             if not external:
                 target = resolve_target(base, target)
             result[rel.get("Id", "")] = Relationship(rel.get("Id", ""), rel.get("Type", ""),
                                                      target, external)
+        self._rels[name] = (len(root), result)
         return result
 
 
@@ -207,9 +228,16 @@ def read_package(path: Path | str) -> Package:
             raise CompareError("fichier vide : ce n’est pas un document Word (.docx)", path=where)
         raise CompareError("ce n’est pas un document Word (.docx)", path=where)
     try:
-        zf = zipfile.ZipFile(path)
+        size = path.stat().st_size
+        if size > MAX_TOTAL_BYTES:
+            raise _bomb(path)
+        # Read whole (a docx is compressed: its file is smaller than the parts it holds, and
+        # those are capped), so that unchanged parts can be copied out as they are stored.
+        content = path.read_bytes()
+        zf = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise CompareError(f"document corrompu : archive illisible ({exc})", path=where) from None
+    stored: dict[str, StoredPart] = {}
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
@@ -240,11 +268,29 @@ def read_package(path: Path | str) -> Package:
                 raise CompareError(f"document corrompu : la partie {name} y figure deux fois",
                                    path=where, value=name)
             parts[name] = data
-    package = Package(path, parts)
+            compressed = _compressed(content, info)
+            if compressed is not None:
+                stored[name] = StoredPart(data, compressed, info.compress_type, info.CRC)
+    package = Package(path, parts, stored=stored)
     _read_content_types(package)
     _find_main_part(package)
     _keep_reachable(package)
     return package
+
+
+def _compressed(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes as stored, found through its local header; None when unusual."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or \
+            info.flag_bits & 0x1 or max(info.compress_size, info.file_size) >= 0xFFFFFFFF:
+        return None
+    start = info.header_offset
+    header = content[start:start + 30]
+    if len(header) < 30 or not header.startswith(ZIP_MAGIC):
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start += 30 + name_length + extra_length
+    compressed = content[start:start + info.compress_size]
+    return compressed if len(compressed) == info.compress_size else None
 
 
 def _keep_reachable(package: Package) -> None:
@@ -316,18 +362,46 @@ def serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def package_bytes(parts: dict[str, bytes]) -> bytes:
+def package_bytes(parts: dict[str, bytes],
+                  stored: dict[str, StoredPart] | None = None) -> bytes:
     """A DOCX as bytes: ``[Content_Types].xml`` and the relationships first, fixed timestamps.
 
+    A part found unchanged in ``stored`` (a read package's) is copied as it was compressed,
+    which spares recompressing the large parts a redline leaves alone (styles, themes, images).
     The same parts always give the same bytes.
     """
+    stored = stored or {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         names = sorted(parts, key=lambda n: (n != "[Content_Types].xml",
                                              not n.startswith("_rels/"), n))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            stored = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            kept = stored.get(name)
+            if kept is not None and kept.data is parts[name] and _can_copy(zf):
+                _write_stored(zf, info, kept)
+                continue
+            plain = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
+            info.compress_type = zipfile.ZIP_STORED if plain else zipfile.ZIP_DEFLATED
             zf.writestr(info, parts[name], compresslevel=6)
     return buffer.getvalue()
+
+
+def _can_copy(zf: zipfile.ZipFile) -> bool:
+    """Whether this Python's zipfile has what `_write_stored` relies on."""
+    return all(hasattr(zf, attr) for attr in ("fp", "filelist", "NameToInfo", "start_dir")) \
+        and hasattr(zipfile.ZipInfo, "FileHeader")
+
+
+def _write_stored(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kept: StoredPart) -> None:
+    """Append an already compressed member, as `ZipFile.writestr` would have written it."""
+    info.compress_type = kept.compress_type
+    info.CRC = kept.crc
+    info.file_size = len(kept.data)
+    info.compress_size = len(kept.compressed)
+    info.header_offset = zf.fp.tell()
+    zf.fp.write(info.FileHeader(False))
+    zf.fp.write(kept.compressed)
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+    zf.start_dir = zf.fp.tell()

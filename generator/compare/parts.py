@@ -94,17 +94,23 @@ def bring_missing_styles(old_pkg: Package, new_pkg: Package, out: Output) -> Non
     """
     new_styles = styles_part(new_pkg)
     old_styles = styles_part(old_pkg)
-    if new_styles is None or old_styles is None:
-        return
-    out_root = out.tree(new_styles)
-    defined = {st.get(w("styleId")) for st in out_root.iter(w("style"))}
-    old_by_id = {st.get(w("styleId")): st for st in old_pkg.xml(old_styles).iter(
-        w("style"))}
+    if new_styles is None or old_styles is None or \
+            old_pkg.parts[old_styles] == new_pkg.parts[new_styles]:
+        return  # the same styles (a new version of one template): none can be missing
+    # The styles part is only parsed and rewritten when it must gain a style.
     used: set[str] = set()
     for root in list(out.trees.values()):
         for ref in root.iter(w("pStyle"), w("rStyle"), w("tblStyle")):
             used.add(ref.get(w("val"), ""))
+    defined = {st.get(w("styleId")) for st in new_pkg.xml(new_styles).iter(w("style"))}
+    if used <= defined:
+        return
+    old_by_id = {st.get(w("styleId")): st for st in old_pkg.xml(old_styles).iter(
+        w("style"))}
     missing = [sid for sid in sorted(used - defined) if sid in old_by_id]
+    if not missing:
+        return
+    out_root = out.tree(new_styles)
     while missing:
         sid = missing.pop()
         if sid in defined:

@@ -28,14 +28,16 @@ class Headings:
 
     def __init__(self, *packages: Package) -> None:
         self.styles: dict[str, bool] = {}
+        read: list[bytes] = []
         for package in packages:
-            self._read_styles(package)
+            self._read_styles(package, read)
 
-    def _read_styles(self, package: Package) -> None:
+    def _read_styles(self, package: Package, read: list[bytes]) -> None:
         rels = package.rels(package.main)
         part = next((r.target for r in rels.values() if r.type.endswith("/styles")), None)
-        if part is None or part not in package.parts:
-            return
+        if part is None or part not in package.parts or package.parts[part] in read:
+            return  # styles identical to a package's already read add nothing
+        read.append(package.parts[part])
         root = package.xml(part)
         based: dict[str, str] = {}
         own: dict[str, bool] = {}

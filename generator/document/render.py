@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from ..errors import CompareError, FormatError, TemplateError, os_reason
 from ..files import ReadRefused, read_regular
 from ..variables.tags import TAG_MARKERS
+from .cache import used
 from .sandbox import Refused, Timeout, environment, limits
 
 _CACHE_SIZE = 64  # distinct template parts kept patched (a few per template)
@@ -112,6 +113,8 @@ def _open(template: Path, label: str) -> io.BytesIO:
         marker = _validation_marker(data)
         if marker is None or not marker.exists():
             _validated(template.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
+        else:
+            used(marker)
         after = template.stat()
     except ReadRefused as exc:
         raise TemplateError(f"modèle illisible : {exc}", path=label) from None

@@ -22,6 +22,8 @@ from jinja2 import BaseLoader, StrictUndefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .cache import JINJA_PATTERN, used
+
 MAX_RANGE = 10_000
 MAX_LENGTH = 1_000_000  # characters or items built by one operation
 MAX_EXPONENT = 64
@@ -122,17 +124,24 @@ def environment() -> Any:
 
 @functools.cache
 def _bytecode_cache() -> Any:
-    """Jinja's own cache of compiled code, in a private folder of the user's temp dir."""
+    """Jinja's own cache of compiled code, in a private folder of the user's temp dir.
+
+    The first use in a process also prunes our old entries there (once a day at most).
+    """
     from jinja2 import FileSystemBytecodeCache
 
-    return FileSystemBytecodeCache()
+    from .cache import prune_daily
+
+    cache = FileSystemBytecodeCache(None, JINJA_PATTERN)  # Jinja's folder, files named as ours
+    prune_daily(Path(cache.directory))
+    return cache
 
 
 def cache_dir() -> Path | None:
     """The user's private cache folder (Jinja's, checked to be the user's own), or None."""
     try:
         return Path(_bytecode_cache().directory)
-    except OSError:
+    except (OSError, RuntimeError):  # Jinja's RuntimeError: a temp dir it finds unsafe
         return None
 
 
@@ -148,7 +157,7 @@ def compiled_template(env: Any, source: str) -> Any:
     try:
         cache = _bytecode_cache()
         bucket = cache.get_bucket(env, key, None, source)
-    except OSError:  # no usable temp dir: compile every time
+    except (OSError, RuntimeError):  # no usable (or no safe) temp dir: compile every time
         return env.template_class.from_code(env, env.compile(source), env.make_globals(None))
     if bucket.code is None:
         bucket.code = env.compile(source)
@@ -156,6 +165,8 @@ def compiled_template(env: Any, source: str) -> Any:
             cache.set_bucket(bucket)
         except OSError:
             pass
+    else:
+        used(Path(cache.directory) / (cache.pattern % bucket.key))
     return env.template_class.from_code(env, bucket.code, env.make_globals(None))
 
 

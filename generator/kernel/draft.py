@@ -45,6 +45,15 @@ def mark_projet(doc: Any) -> None:
         paragraph.paragraph_format.keep_with_next = True
 
 
+def marks(statut: Any) -> tuple[str, ...]:
+    """The texts a document carries because of its ``avenant.statut``: « PROJET » for a projet.
+
+    >>> marks("projet"), marks("final")
+    (('PROJET',), ())
+    """
+    return (MARK,) if statut == "projet" else ()
+
+
 def has_projet_mark(doc: Any) -> bool:
     """Whether a header of DOC says « PROJET »."""
     return any(MARK in _text(h) for s in doc.sections

@@ -2,16 +2,23 @@
 
 ``diff DOSSIER OLD NEW`` lists the values that changed (« subvention : 12 000 € → 15 000 € »)
 and explains each changed passage by the value(s) it shows, a value written inside a longer one
-(the year inside the signing date) being left to the longer one.
+(the year inside the signing date) being left to the longer one. A value also explains what it
+makes the document show besides its own words: the statut, the « PROJET » mark of the headers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..kernel.draft import marks
 from .labels import labelled_values, shown
+
+#: Texts a value puts in the document besides its own words, by field (the kernel's, so every
+#: kit's documents have them).
+PRODUCED: dict[str, Callable[[Any], tuple[str, ...]]] = {"avenant.statut": marks}
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class ValueChange:
     label: str
     old: str
     new: str
+    old_shows: tuple[str, ...] = ()  # the texts it produced before, besides ``old``
+    new_shows: tuple[str, ...] = ()
 
 
 def value_changes(old: Any, new: Any) -> list[ValueChange]:
@@ -38,7 +47,9 @@ def value_changes(old: Any, new: Any) -> list[ValueChange]:
         old_text, new_text = shown(old_value, kind), shown(new_value, kind)
         if old_text == new_text:  # different in the file, the same in the document
             continue
-        changes.append(ValueChange(name, label, old_text, new_text))
+        produced = PRODUCED.get(name, lambda _: ())
+        changes.append(ValueChange(name, label, old_text, new_text,
+                                   produced(old_value), produced(new_value)))
     return changes
 
 
@@ -54,9 +65,9 @@ def _spans(text: str, value: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text)]
 
 
-def _shown_alone(text: str, values: list[str]) -> list[bool]:
-    """For each value, whether it shows in TEXT other than inside a longer value shown there."""
-    spans = [_spans(text, v) for v in values]
+def _shown_alone(text: str, values: list[tuple[str, ...]]) -> list[bool]:
+    """For each value (its texts), whether it shows in TEXT other than inside a longer value."""
+    spans = [[s for v in texts for s in _spans(text, v)] for texts in values]
     out = []
     for i, mine in enumerate(spans):
         others = [s for j, theirs in enumerate(spans) if j != i for s in theirs]
@@ -69,8 +80,8 @@ def explainer(changes: list[ValueChange]) -> Any:
     """A function giving, for a changed passage, the value changes that it shows."""
 
     def explain(change: Any) -> list[str]:
-        old = _shown_alone(_normal(change.old_text), [c.old for c in changes])
-        new = _shown_alone(_normal(change.new_text), [c.new for c in changes])
+        old = _shown_alone(_normal(change.old_text), [(c.old, *c.old_shows) for c in changes])
+        new = _shown_alone(_normal(change.new_text), [(c.new, *c.new_shows) for c in changes])
         return [f"{c.label} : {c.old} → {c.new}" for c, a, b in zip(changes, old, new, strict=True)
                 if a or b]
 

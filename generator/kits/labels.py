@@ -2,7 +2,7 @@
 
 Kernel fields have their labels here; a kit's fields take their ``libelle`` (and a table's
 items their ``libelle_element``, a short Jinja text that sees ``cle``). ``check`` messages, the
-change reports of ``diff`` and (later) forms all read them from :func:`labelled_values`.
+change reports of ``diff`` and the web form all read them from :func:`labelled_values`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..errors import shown_field
 from .expressions import render_text
 from .kit import Field, Kit
 
@@ -102,7 +103,9 @@ def _leads(path: str, wanted: set[str] | None) -> bool:
 
 
 def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, Any],
-          out: dict[str, tuple[str, str]], wanted: set[str] | None = None) -> None:
+          out: dict[str, tuple[str, str]], wanted: set[str] | None = None,
+          names: dict[str, str] | None = None) -> None:
+    """Label PATH and what it holds; the items the kit names also go to NAMES, when given."""
     if not _leads(path, wanted):
         return
     own = f"{spec.label} ({suffix})" if suffix else spec.label
@@ -110,7 +113,7 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
     if spec.type == "section":
         for name, sub in spec.fields.items():
             _walk(sub, value.get(name) if isinstance(value, dict) else None, f"{path}.{name}",
-                  suffix, context, out, wanted)
+                  suffix, context, out, wanted, names)
     elif spec.type in ("table", "liste") and isinstance(value, dict | list) and \
             spec.element is not None:
         table = spec.type == "table" and isinstance(value, dict)
@@ -120,9 +123,11 @@ def _walk(spec: Field, value: Any, path: str, suffix: str, context: dict[str, An
             if not _leads(where, wanted):
                 continue
             named = _item_label(spec, key, item, context)
+            if named and names is not None:
+                names[where] = named
             if spec.element.type in ("section", "liste", "table"):
                 label = named or (f"{spec.label} ({key})" if table else f"{own} n° {key}")
-                _walk(spec.element, item, where, label, context, out, wanted)
+                _walk(spec.element, item, where, label, context, out, wanted, names)
                 out[where] = (label, spec.element.type)
             elif named:
                 out[where] = (named, spec.element.type)
@@ -138,11 +143,25 @@ def labels(variables: VariableSet, wanted: set[str] | None = None
 
     Only the WANTED paths (and the kernel's) when given: a kit's item labels are Jinja texts.
     """
+    return _labels(variables.kit, variables.as_dict(), variables.values, _context(variables),
+                   wanted)
+
+
+def _context(variables: VariableSet) -> dict[str, Any]:
     try:
-        context = variables.context()
+        return variables.context()
     except Exception:  # noqa: BLE001 - a set whose context fails (its errors are reported) is
-        context = variables.as_dict()  # labelled from its plain data
-    return _labels(variables.kit, variables.as_dict(), variables.values, context, wanted)
+        return variables.as_dict()  # labelled from its plain data
+
+
+def item_names(variables: VariableSet) -> dict[str, str]:
+    """Path → the kit's own name (``libelle_element``) of each item it names (« commune de Dijon »).
+
+    What a form shows beside an item's key; paths count list items as labels count.
+    """
+    names: dict[str, str] = {}
+    _labels(variables.kit, variables.as_dict(), variables.values, _context(variables), None, names)
+    return names
 
 
 def labels_of_data(kit: Kit, data: dict[str, Any], wanted: set[str] | None = None
@@ -152,31 +171,27 @@ def labels_of_data(kit: Kit, data: dict[str, Any], wanted: set[str] | None = Non
 
 
 def _labels(kit: Kit, kernel: dict[str, Any], values: dict[str, Any], context: dict[str, Any],
-            wanted: set[str] | None) -> dict[str, tuple[str, str]]:
+            wanted: set[str] | None, names: dict[str, str] | None = None
+            ) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     _kernel(kernel, out)
     for name, spec in kit.fields.items():
-        _walk(spec, values.get(name), name, "", context, out, wanted)
+        _walk(spec, values.get(name), name, "", context, out, wanted, names)
     for name, calcul in kit.calculs.items():
         out[name] = (calcul.label, calcul.type or "calcul")
     return out
 
 
-def _counted(field: str) -> str:
-    """A problem's path counts list items from 0, as the code does; labels count from 1."""
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", field)
-
-
 def placed(found: list[Problem], label: str) -> set[str]:
     """The field paths (counted as labels count) of the problems of file LABEL."""
-    return {_counted(p.field) for p in found if p.path == label and p.field}
+    return {shown_field(p.field) for p in found if p.path == label and p.field}
 
 
 def name_places(found: list[Problem], label: str, known: dict[str, tuple[str, str]]) -> None:
     """Give each problem of file LABEL the French label of its field, when it has one."""
     for problem in found:
         if problem.path == label and problem.field and problem.label is None:
-            named = known.get(_counted(problem.field))
+            named = known.get(shown_field(problem.field))
             if named is not None and named[0] != problem.field:
                 problem.label = named[0]
 

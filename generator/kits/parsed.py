@@ -35,6 +35,7 @@ def _reader_version() -> bytes:
 
 def read_tree_cached(path: Path, label: str) -> tuple[dict[str, Any], dict[Loc, int]]:
     """:func:`generator.variables.reader.read_tree`, served from the cache when it can be."""
+    from ..document.cache import used
     from ..document.sandbox import cache_dir
     from ..variables.reader import read_bytes, tree_of
 
@@ -47,6 +48,7 @@ def read_tree_cached(path: Path, label: str) -> tuple[dict[str, Any], dict[Loc, 
     try:
         with kept.open("rb") as handle:
             data, lines = pickle.load(handle)  # our own private folder (Jinja checks its owner)
+        used(kept)
         return data, lines
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
         pass

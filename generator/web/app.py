@@ -21,12 +21,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import AvenantError
+from ..errors import AvenantError, shown_field
+from ..kits.labels import item_names
 from ..paths import Project, check_name
 from ..text.french import montant, montant_en_lettres
 from ..text.roles import FONCTIONS, avec_civilite
 from . import actions, editing
-from .form import Field, describe, display, item_labels, to_value
+from .form import Field, describe, display, to_value
 from .preview import Block, mark_changes, render_blocks
 from .security import LOCAL_HOSTS, Guard, new_token
 
@@ -92,7 +93,7 @@ class Server:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.globals.update(fid=fid, display=display, amount_words=amount_words,
-                           csrf=self.token)
+                           shown_field=shown_field, csrf=self.token)
         self._saved: dict[str, list[Block]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -155,9 +156,9 @@ class Server:
         data, lines = editing.read_draft(text, self.label(dossier, version))
         checked = editing.check_tree(self.project, dossier, version, data, lines)
         form = describe(data, self.project.root)
-        context = checked.variables.context() if checked.variables is not None else {}
+        labels = item_names(checked.variables) if checked.variables is not None else {}
         return dict(dossier=dossier, version=version, form=form,
-                    labels=item_labels(form, data, context), data=data, brouillon=pack(text),
+                    labels=labels, data=data, brouillon=pack(text),
                     origine=pack(original), checked=checked,
                     titles=titles(data), versions=self.project.versions(dossier), **extra)
 

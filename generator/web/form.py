@@ -192,35 +192,3 @@ def new_element(kind: Field, siblings: list[Any]) -> Any:
         return [] if kind.type == "liste" else {}
     return {"entier": 0, "montant": 0, "booleen": False, "date": None}.get(
         kind.type, kind.choices[0] if kind.choices else "")
-
-
-def item_labels(form: Field, data: Any, context: dict[str, Any]) -> dict[str, str]:
-    """The label of each table element that its kit names, by path.
-
-    The kit's ``libelle_element`` sees ``cle``: « commune de Dijon » rather than ``dijon``.
-    Empty without a valid set's context.
-    """
-    from ..kits.expressions import render_text
-
-    out: dict[str, str] = {}
-
-    def walk(kind: Field, value: Any, path: str) -> None:
-        if kind.type == "section" and isinstance(value, dict):
-            for name, sub in kind.fields.items():
-                walk(sub, value.get(name), f"{path}.{name}" if path else name)
-        elif kind.type == "table" and isinstance(value, dict) and kind.element is not None:
-            for key, item in value.items():
-                if kind.item_label:
-                    try:
-                        out[f"{path}.{key}"] = render_text(kind.item_label,
-                                                           {**context, "cle": key})
-                    except Exception:  # noqa: BLE001 - a label only: the key is shown instead
-                        pass
-                walk(kind.element, item, f"{path}.{key}")
-        elif kind.type == "liste" and isinstance(value, list) and kind.element is not None:
-            for index, item in enumerate(value):
-                walk(kind.element, item, f"{path}[{index}]")
-
-    if context:
-        walk(form, data, "")
-    return out
