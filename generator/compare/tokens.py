@@ -80,11 +80,12 @@ def chunk(text: str) -> list[str]:
     # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
     ends = {word: CHUNK_END.search(word) is not None or crc32(word.rstrip().encode()) & 7 == 0
             for word in set(words)}
-    stops = [k + 1 for k in itertools.compress(range(len(words)), map(ends.__getitem__, words))]
-    if not stops or stops[-1] != len(words):
-        stops.append(len(words))
-    join = "".join
-    return [join(words[start:stop]) for start, stop in zip([0, *stops], stops, strict=False)
+    # The words cover the text: chunks are slices of it, cut where a word ends one.
+    cuts = list(itertools.compress(itertools.accumulate(map(len, words)),
+                                   map(ends.__getitem__, words)))
+    if not cuts or cuts[-1] != len(text):
+        cuts.append(len(text))
+    return [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
             if stop > start]
 
 
