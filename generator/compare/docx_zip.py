@@ -27,6 +27,8 @@ MAX_PARTS = 2000
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 _CHUNK = 1024 * 1024
+#: Parts written larger than this are deflated at the fastest level.
+_FAST_DEFLATE_BYTES = 1024 * 1024
 #: Up to this size, a document is read whole and its unchanged parts copied as stored.
 MAX_COPIED_FILE_BYTES = 32 * 1024 * 1024
 
@@ -385,7 +387,10 @@ def package_bytes(parts: dict[str, bytes],
                 continue
             plain = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
             info.compress_type = zipfile.ZIP_STORED if plain else zipfile.ZIP_DEFLATED
-            zf.writestr(info, parts[name], compresslevel=6)
+            # A part of megabytes (a very long paragraph) is deflated at the fastest level:
+            # five times faster, a third larger.
+            level = 1 if len(parts[name]) > _FAST_DEFLATE_BYTES else 6
+            zf.writestr(info, parts[name], compresslevel=level)
     return buffer.getvalue()
 
 

@@ -209,7 +209,8 @@ class Redliner:
                     cursor = n
                 elif step == "pair":
                     self._flush_group(group)
-                    self.pair_block(old_blocks[i1 + i], new_blocks[j1 + j])
+                    self.pair_block(old_blocks[i1 + i], new_blocks[j1 + j],
+                                    old_keys[i1 + i] == new_keys[j1 + j])
                     cursor = new_blocks[j1 + j]
                 elif step == "ins":
                     n = new_blocks[j1 + j]
@@ -279,11 +280,15 @@ class Redliner:
 
     # ---------------------------------------------------------------- blocks
 
-    def pair_block(self, o: etree._Element, n: etree._Element) -> None:
-        """Compare two blocks that stand for each other."""
+    def pair_block(self, o: etree._Element, n: etree._Element, same_key: bool = True) -> None:
+        """Compare two blocks that stand for each other.
+
+        Only blocks of the same key are first compared as whole XML; blocks paired across
+        different keys are compared in full at once (a paragraph may weigh megabytes).
+        """
         if n.tag == P:
             self.counterparts[o] = n
-        if etree.tostring(o) == etree.tostring(n):
+        if same_key and etree.tostring(o) == etree.tostring(n):
             self.notes.pair_within(o, n)
             return
         if n.tag == P:
