@@ -161,3 +161,31 @@ def test_a_long_paragraph_with_formatting_and_markers_accepts_and_rejects_exactl
     assert comparison.changes
     assert document_views(out, "accept") == document_views(new)
     assert document_views(out, "reject") == document_views(old)
+
+
+def _chunks_by_the_rule(text: str) -> list[str]:
+    """Chunks as `chunk` documents them: a word and its spaces end one after a sentence sign,
+    or when the checksum of the word says so."""
+    import re
+    import zlib
+
+    chunks, current = [], ""
+    for word in re.findall(r"\S+\s*|\s+", text):
+        current += word
+        if CHUNK_END.search(word) or zlib.crc32(word.rstrip().encode()) & 7 == 0:
+            chunks.append(current)
+            current = ""
+    return [*chunks, current] if current else chunks
+
+
+def test_chunks_follow_their_rule_whatever_the_spaces():
+    rng = random.Random(7)
+    pieces = ["le", "comité", "État", "3", "x.", "fin;", "a:", "?", " ", " ", " ", "  ", "\xa0",
+              "\u202f", "\t", "\n", "’"]
+    texts = ["", " ", "a", "a ", " a", "Un deux trois. Quatre cinq"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    # Prose with single spaces only (chunked at C speed), as long paragraphs mostly are.
+    texts += [" ".join(rng.choice(pieces[:6]) for _ in range(rng.randint(1, 400)))
+              for _ in range(300)]
+    for text in texts:
+        assert chunk(text) == _chunks_by_the_rule(text), repr(text)
