@@ -94,14 +94,15 @@ def _sides(change: Any) -> tuple[tuple[str, list[Span]], tuple[str, list[Span]]]
     return sides[0], sides[1]
 
 
-def _credited(text: str, edited: list[Span], values: list[tuple[str, ...]]) -> list[bool]:
-    """For each value (its texts), whether it shows in TEXT where the edit is.
+def _credited(text: str, edited: list[Span], values: list[list[re.Pattern[str]]]
+              ) -> list[bool]:
+    """For each value (the patterns of its texts), whether it shows in TEXT where the edit is.
 
     It must touch an edited piece, and not only inside a longer value (the year inside the
     signing date, the rang inside the numéro): the longer one explains it.
     """
-    spans = [[m.span() for v in texts if (p := _pattern(v)) for m in p.finditer(text)]
-             for texts in values]
+    spans = [[m.span() for pattern in patterns for m in pattern.finditer(text)]
+             for patterns in values]
     out = []
     for i, mine in enumerate(spans):
         others = [s for j, theirs in enumerate(spans) if j != i for s in theirs]
@@ -114,10 +115,16 @@ def _credited(text: str, edited: list[Span], values: list[tuple[str, ...]]) -> l
 def explainer(changes: list[ValueChange]) -> Any:
     """A function giving, for a changed passage, the value changes that its edit shows."""
 
+    def patterns(texts: tuple[str, ...]) -> list[re.Pattern[str]]:
+        return [p for text in texts if (p := _pattern(text)) is not None]
+
+    olds = [patterns((c.old, *c.old_shows)) for c in changes]
+    news = [patterns((c.new, *c.new_shows)) for c in changes]
+
     def explain(change: Any) -> list[str]:
         (old_text, deleted), (new_text, inserted) = _sides(change)
-        old = _credited(old_text, deleted, [(c.old, *c.old_shows) for c in changes])
-        new = _credited(new_text, inserted, [(c.new, *c.new_shows) for c in changes])
+        old = _credited(old_text, deleted, olds) if deleted else [False] * len(changes)
+        new = _credited(new_text, inserted, news) if inserted else [False] * len(changes)
         return [f"{c.label} : {c.old} → {c.new}" for c, a, b in zip(changes, old, new, strict=True)
                 if a or b]
 
