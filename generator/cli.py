@@ -24,28 +24,30 @@ def _quoted(value: str) -> str:
 
 _TYPES = {"int": "nombre entier", "float": "nombre", "Path": "chemin"}
 # argparse's English messages (Python 3.11 to 3.13), and what a French user reads instead.
-_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"^argument (.+?): "), lambda m: f"argument {m[1]} : "),
-    (re.compile(r"invalid choice: (.+?) \(choose from (.*)\)"),
+# Patterns as text: compiled (and cached by `re`) only when a message is translated, since a
+# command that runs fine never needs them.
+_MESSAGES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
+    (r"^argument (.+?): ", lambda m: f"argument {m[1]} : "),
+    (r"invalid choice: (.+?) \(choose from (.*)\)",
      lambda m: f"choix invalide : {_quoted(m[1])} (choix possibles : "
                f"{', '.join(c.strip().strip(chr(39)) for c in m[2].split(','))})"),
-    (re.compile(r"invalid (\w+) value: (.+)$"),
+    (r"invalid (\w+) value: (.+)$",
      lambda m: f"valeur invalide ({_TYPES.get(m[1], m[1])} attendu) : {_quoted(m[2])}"),
-    (re.compile(r"the following arguments are required: (.*)"),
+    (r"the following arguments are required: (.*)",
      lambda m: f"arguments obligatoires manquants : {m[1]}"),
-    (re.compile(r"unrecognized arguments: (.*)"), lambda m: f"arguments non reconnus : {m[1]}"),
-    (re.compile(r"expected one argument"), lambda m: "une valeur est attendue"),
-    (re.compile(r"expected at most one argument"), lambda m: "une valeur au plus est attendue"),
-    (re.compile(r"expected at least one argument"),
+    (r"unrecognized arguments: (.*)", lambda m: f"arguments non reconnus : {m[1]}"),
+    (r"expected one argument", lambda m: "une valeur est attendue"),
+    (r"expected at most one argument", lambda m: "une valeur au plus est attendue"),
+    (r"expected at least one argument",
      lambda m: "au moins une valeur est attendue"),
-    (re.compile(r"expected (\d+) arguments?"), lambda m: f"{m[1]} valeur(s) attendue(s)"),
-    (re.compile(r"not allowed with argument (.*)"),
+    (r"expected (\d+) arguments?", lambda m: f"{m[1]} valeur(s) attendue(s)"),
+    (r"not allowed with argument (.*)",
      lambda m: f"incompatible avec l’argument {m[1]}"),
-    (re.compile(r"one of the arguments (.*) is required"),
+    (r"one of the arguments (.*) is required",
      lambda m: f"l’un des arguments {m[1]} est obligatoire"),
-    (re.compile(r"ambiguous option: (.*) could match (.*)"),
+    (r"ambiguous option: (.*) could match (.*)",
      lambda m: f"option ambiguë : {m[1]} peut désigner {m[2]}"),
-    (re.compile(r"ignored explicit argument (.*)"),
+    (r"ignored explicit argument (.*)",
      lambda m: f"valeur ignorée : {_quoted(m[1])}"),
 ]
 
@@ -53,7 +55,7 @@ _MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 def french(message: str) -> str:
     """An argparse error message in French."""
     for pattern, replace in _MESSAGES:
-        message = pattern.sub(replace, message)
+        message = re.sub(pattern, replace, message)
     return message
 
 

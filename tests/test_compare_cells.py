@@ -113,8 +113,25 @@ def test_a_row_that_gains_a_cell_and_changes_a_word_keeps_both(tmp_path):
     assert churned_words(out) == []
     changes = [(c.kind, c.deleted, c.inserted) for c in comparison.changes
                if c.kind != "mise en forme"]
-    assert changes == [("insertion", [], ["Note"]), ("modification", ["900"], ["950"]),
-                       ("insertion", [], ["révisé"])]
+    # The cells the new column brings are one change, the column.
+    assert changes == [("insertion", [], ["Note\nrévisé"]), ("modification", ["900"], ["950"])]
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_the_report_names_a_column_inserted_or_deleted_as_one_change(tmp_path, name):
+    old_rows, new_rows = PAIRS[name]
+    old, new, out = _pair(tmp_path, name)
+    comparison = compare(old, new, out, date=DATE)
+    columns = [c for c in comparison.changes if c.kind != "mise en forme"]
+    inserted = len(new_rows[0]) > len(old_rows[0])
+    (column,) = columns
+    assert column.kind == ("insertion" if inserted else "suppression")
+    assert column.formatting == ["colonne insérée" if inserted else "colonne supprimée"]
+    rows = new_rows if inserted else old_rows
+    other = old_rows if inserted else new_rows
+    gained = [cell for row, shorter in zip(rows, other, strict=True)
+              for cell in row if cell not in shorter]
+    assert (column.new_text if inserted else column.old_text) == "\n".join(gained)
 
 
 def test_a_row_with_a_changed_cell_places_the_new_column_as_the_header_row_does(tmp_path):

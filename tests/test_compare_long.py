@@ -6,15 +6,16 @@ quadratic: it is compared by chunks of words first, word by word only where chun
 
 from __future__ import annotations
 
+import random
 import resource
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from generator.compare import compare
+from generator.compare import align, compare
 from generator.compare.atoms import Atom, Piece, refine
-from generator.compare.tokens import chunk, token_key, tokenize
+from generator.compare.tokens import CHUNK_END, chunk, token_key, tokenize
 from generator.compare.views import document_views
 from generator.compare.words import chunked_word_ops, word_ops
 from tests.test_compare_support import Doc, Para, build, long_paragraph_pair, long_paragraph_texts
@@ -65,7 +66,80 @@ def test_chunks_mark_no_more_words_than_a_word_by_word_comparison():
 def _chunk_atom(text: str) -> Atom:
     atom = Atom(" ".join(text.split()), "text", [Piece(None, text)], text=text)
     atom.chunk = True
+    atom.ends_sentence = CHUNK_END.search(text) is not None
     return atom
+
+
+def _chunks(text: str) -> list[Atom]:
+    return [_chunk_atom(c) for c in chunk(text)]
+
+
+def _every_word(olds: list[Atom], news: list[Atom]) -> tuple[list[Atom], list[Atom]]:
+    """The plain refinement: every chunk cut into all its words."""
+    return [w for a in olds for w in _words(a.text)], [w for a in news for w in _words(a.text)]
+
+
+def _readable(fine_old: list, fine_new: list, ops: list) -> list[tuple[str, str, str]]:
+    """Operations as (tag, old text, new text), merged: what a redline shows."""
+    result: list[tuple[str, str, str]] = []
+    for tag, i1, i2, j1, j2 in ops:
+        old = "".join(a.text for a in fine_old[i1:i2])
+        new = "".join(a.text for a in fine_new[j1:j2])
+        if result and result[-1][0] == tag:
+            result[-1] = (tag, result[-1][1] + old, result[-1][2] + new)
+        elif old or new:
+            result.append((tag, old, new))
+    return result
+
+
+def test_joining_the_equal_words_far_from_a_change_shows_the_same_edits():
+    # Short words, sentence signs, no-break spaces and double spaces: what the tidying reads
+    # (thin equal stretches, sentence ends) must not depend on how far equal words are cut.
+    rng = random.Random(3)
+    vocabulary = ["a", "de", "la", "État", "l’", "d’", "468\u202f000", "www.x.fr", "1,5",
+                  *(f"mot{k}" for k in range(30))]
+    signs = [".", ",", ";", ":", "!", " –", "", "", "", ""]
+    spaces = [" "] * 10 + ["\xa0", "  ", "\n"]
+    for _ in range(150):
+        words = [rng.choice(vocabulary) + rng.choice(signs) for _ in range(rng.randint(20, 300))]
+        rate = rng.choice([0.03, 0.1, 0.3, 0.6])
+        edited = []
+        for word in words:
+            roll = rng.random()
+            if roll < rate / 3:
+                edited.append(rng.choice(vocabulary))
+            elif roll < 2 * rate / 3:
+                edited += [word, rng.choice(vocabulary) + rng.choice(signs)]
+            elif roll >= rate:
+                edited.append(word)
+        old_text = "".join(w + rng.choice(spaces) for w in words)
+        new_text = "".join(w + rng.choice(spaces) for w in edited)
+        joined = chunked_word_ops(_chunks(old_text), _chunks(new_text), refine)
+        every = chunked_word_ops(_chunks(old_text), _chunks(new_text), _every_word)
+        assert _readable(*joined) == _readable(*every), (old_text, new_text)
+
+
+def test_a_long_paragraph_is_cut_into_words_only_near_its_edits(monkeypatch):
+    # Counted, not timed: the atoms made and the cells of the longest common subsequences
+    # grow with the text (2 % of words edited), a few per chunk, never with its square.
+    cells = []
+    lcs = align._lcs
+
+    def counted(a, alo, ahi, b, blo, bhi):
+        cells.append((ahi - alo) * (bhi - blo))
+        return lcs(a, alo, ahi, b, blo, bhi)
+
+    monkeypatch.setattr(align, "_lcs", counted)
+    work = {}
+    for size in (40_000, 160_000):
+        old_text, new_text = long_paragraph_texts(size, changed=0.02)
+        old_chunks = _chunks(old_text)
+        cells.clear()
+        fine_old, fine_new, _ = chunked_word_ops(old_chunks, _chunks(new_text), refine)
+        assert len(fine_old) < 4 * len(old_chunks)  # every word of a refined chunk: 6 ×
+        work[size] = sum(cells)
+        assert work[size] < 3 * size
+    assert work[160_000] < 6 * work[40_000]
 
 
 def test_the_same_text_is_always_cut_the_same_way():

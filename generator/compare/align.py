@@ -101,15 +101,19 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
     """
     n, m = ahi - alo, bhi - blo
     lengths = [[0] * (m + 1) for _ in range(n + 1)]
+    keys = b[blo:bhi]
+    columns = range(m - 1, -1, -1)
     for i in range(n - 1, -1, -1):
         row, below = lengths[i], lengths[i + 1]
         key = a[alo + i]
         weight = _ITEM + len(key)
-        for j in range(m - 1, -1, -1):
-            if key == b[blo + j]:
-                row[j] = below[j + 1] + weight
-            else:
-                row[j] = below[j] if below[j] >= row[j + 1] else row[j + 1]
+        right = 0  # row[j + 1], kept at hand
+        for j in columns:
+            if key == keys[j]:
+                right = below[j + 1] + weight
+            elif below[j] > right:
+                right = below[j]
+            row[j] = right
     blocks: list[Block] = []
     i = j = 0
     while i < n and j < m:
@@ -130,21 +134,12 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
 def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
                     bhi: int) -> list[tuple[int, int]]:
     """Pairs of keys found exactly once on each side, longest increasing run of them."""
-    count_a: dict = {}
-    where_a: dict = {}
-    for i in range(alo, ahi):
-        key = a[i]
-        count_a[key] = count_a.get(key, 0) + 1
-        where_a[key] = i
-    count_b: dict = {}
-    where_b: dict = {}
-    for j in range(blo, bhi):
-        key = b[j]
-        if key in count_a:
-            count_b[key] = count_b.get(key, 0) + 1
-            where_b[key] = j
-    candidates = sorted((where_a[k], where_b[k]) for k, n in count_b.items()
-                        if n == 1 and count_a[k] == 1)
+    # Counted and placed at C speed (a long paragraph has tens of thousands of chunks).
+    count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
+    where_a = dict(zip(a[alo:ahi], range(alo, ahi), strict=True))
+    where_b = dict(zip(b[blo:bhi], range(blo, bhi), strict=True))
+    candidates = sorted((where_a[k], where_b[k]) for k, n in count_a.items()
+                        if n == 1 and count_b.get(k) == 1)
     return _increasing(candidates)
 
 

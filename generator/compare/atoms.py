@@ -10,6 +10,8 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
+import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +34,8 @@ from .ooxml import (
 from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
+_SIGN = re.compile(r"[.;!?:]")
+_TEXT = operator.attrgetter("text")
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -117,7 +121,7 @@ class Paragraph:
     @property
     def text(self) -> str:
         """The paragraph's visible text."""
-        return "".join(a.text for a in self.atoms)
+        return "".join(map(_TEXT, self.atoms))
 
 
 def _visible_text(el: etree._Element) -> str:
@@ -150,14 +154,15 @@ def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
 def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
            markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
-    atoms = []
     if len(pieces) == 1:
+        # Most text: thousands of atoms, made with the fewest steps.
         run = pieces[0].run
-        for token in tokens:
-            atoms.append(Atom(keyed(token), "text", [Piece(run, token)],
-                              markers=markers or None, text=token))
-            markers = []
+        atoms = [Atom(keyed(token), "text", [Piece(run, token)], None, None, None, None, token)
+                 for token in tokens]
+        if atoms and markers:
+            atoms[0].markers = markers
         return atoms
+    atoms = []
     segments = iter(pieces)
     current = next(segments)
     offset = 0  # consumed characters of `current`
@@ -197,11 +202,103 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-def refine(atom: Atom) -> list[Atom]:
-    """The word atoms of a chunk atom (see `flatten`'s ``chunks``); other atoms as they are."""
-    if atom.kind != "text" or not atom.chunk:
-        return [atom]
-    return _split(atom.pieces, tokenize(atom.text), token_key, atom.markers)
+#: Significant words kept one by one on each side of what differs (see `refine`). One is
+#: enough for the tidying of `generator.compare.words` to decide alike: an equal stretch
+#: between two changes is thin when it holds at most one significant word and no sentence
+#: sign; a joined atom never holds a sentence sign, and once the word next to the change is
+#: read, any joined atom holding a word makes the stretch thick either way.
+_NEAR = 1
+
+
+def refine(olds: Sequence[Atom], news: Sequence[Atom]) -> tuple[list[Atom], list[Atom]]:
+    """Word atoms for two stretches of atoms that differ (chunks, see `flatten`'s ``chunks``).
+
+    Only what lies between the words both stretches start and end with is cut word by word
+    (with a few equal words either side): the rest of each chunk becomes a few atoms, cut after
+    each sentence sign as words would be, so the word comparison and its tidying see the same
+    sentences and thin stretches at a fraction of the atoms. Other atoms stay as they are.
+    """
+    old_tokens = [_chunk_tokens(a) for a in olds]
+    new_tokens = [_chunk_tokens(a) for a in news]
+    flat_old = [t for tokens in old_tokens for t in tokens]
+    flat_new = [t for tokens in new_tokens for t in tokens]
+    limit = min(len(flat_old), len(flat_new))
+    head = 0
+    while head < limit and flat_old[head] == flat_new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and flat_old[-1 - tail] == flat_new[-1 - tail]:
+        tail += 1
+    head = _far(flat_old[head - 1::-1] if head else [], head, False)
+    tail = _far(flat_old[len(flat_old) - tail:], tail, True)
+    return (_refined(olds, old_tokens, head, len(flat_old) - tail),
+            _refined(news, new_tokens, head, len(flat_new) - tail))
+
+
+def _chunk_tokens(atom: Atom) -> list:
+    """A chunk's tokens; any other atom stands for itself (equal to nothing on the other side)."""
+    return tokenize(atom.text) if atom.kind == "text" and atom.chunk else [atom]
+
+
+def _far(tokens: Sequence, count: int, word_start: bool) -> int:
+    """How many of the ``count`` equal tokens (nearest first) may be joined.
+
+    All but the nearest holding `_NEAR` significant words (none when fewer), and, with
+    ``word_start``, up to a space (where both sides cut their chunks alike).
+    """
+    seen = 0
+    for k, token in enumerate(tokens[:count]):
+        if seen < _NEAR:
+            seen += any(map(str.isalnum, token))
+            if seen < _NEAR or word_start:
+                continue
+        if not word_start or token.isspace():
+            return count - k - 1
+    return 0
+
+
+def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
+             far_tail: int) -> list[Atom]:
+    """Atoms of ``atoms`` cut into ``tokens``.
+
+    One by one between flat positions ``far_head`` and ``far_tail``, joined (up to each
+    sentence sign) outside.
+    """
+    result: list[Atom] = []
+    position = 0
+    for atom, found in zip(atoms, tokens, strict=True):
+        start, position = position, position + len(found)
+        if not (atom.kind == "text" and atom.chunk):
+            result.append(atom)
+            continue
+        if far_head <= start and position <= far_tail:
+            result.extend(_split(atom.pieces, found, token_key, atom.markers))
+            continue
+        lo = min(max(far_head - start, 0), len(found))
+        hi = max(min(far_tail - start, len(found)), lo)
+        cut = [*_joined(found[:lo]), *found[lo:hi], *_joined(found[hi:])]
+        result.extend(_split(atom.pieces, cut, token_key, atom.markers))
+    return result
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """Tokens joined into as few pieces as can be: each sentence sign stays apart."""
+    text = "".join(tokens)
+    if not _SIGN.search(text):
+        return [text] if text else []
+    cut: list[str] = []
+    joined: list[str] = []
+    for token in tokens:
+        if token in _SENTENCE_END:
+            if joined:
+                cut.append("".join(joined))
+                joined = []
+            cut.append(token)
+        else:
+            joined.append(token)
+    if joined:
+        cut.append("".join(joined))
+    return cut
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,

@@ -27,6 +27,8 @@ MAX_PARTS = 2000
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 _CHUNK = 1024 * 1024
+#: Up to this size, a document is read whole and its unchanged parts copied as stored.
+MAX_COPIED_FILE_BYTES = 32 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -231,10 +233,10 @@ def read_package(path: Path | str) -> Package:
         size = path.stat().st_size
         if size > MAX_TOTAL_BYTES:
             raise _bomb(path)
-        # Read whole (a docx is compressed: its file is smaller than the parts it holds, and
-        # those are capped), so that unchanged parts can be copied out as they are stored.
-        content = path.read_bytes()
-        zf = zipfile.ZipFile(io.BytesIO(content))
+        # A document of usual size is read whole, so that its unchanged parts can be copied
+        # out as they are stored; a large one (images, mostly) is read part by part.
+        content = path.read_bytes() if size <= MAX_COPIED_FILE_BYTES else None
+        zf = zipfile.ZipFile(io.BytesIO(content) if content is not None else path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise CompareError(f"document corrompu : archive illisible ({exc})", path=where) from None
     stored: dict[str, StoredPart] = {}
@@ -268,7 +270,7 @@ def read_package(path: Path | str) -> Package:
                 raise CompareError(f"document corrompu : la partie {name} y figure deux fois",
                                    path=where, value=name)
             parts[name] = data
-            compressed = _compressed(content, info)
+            compressed = _compressed(content, info) if content is not None else None
             if compressed is not None:
                 stored[name] = StoredPart(data, compressed, info.compress_type, info.CRC)
     package = Package(path, parts, stored=stored)

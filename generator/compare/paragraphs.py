@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
 
-from .atoms import Atom, Paragraph
+from .atoms import Atom, Paragraph, Piece
 from .notes import Notes
 from .ooxml import (
     DEL,
@@ -41,11 +41,9 @@ _LOOKS = ("b", "i", "u", "strike")
 _TEXT = operator.attrgetter("text")
 _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
-
-
-def _not_plain(atom: Atom) -> bool:
-    """Whether an equal atom needs more than its text written: not text, or with markers."""
-    return atom.kind != "text" or bool(atom.markers)
+_PIECES = operator.attrgetter("pieces")
+_KIND = operator.attrgetter("kind")
+_MARKERS = operator.attrgetter("markers")
 
 
 def _flag(run: etree._Element, flag: str) -> bool:
@@ -82,18 +80,26 @@ def look_details(olds: list[Atom], news: list[Atom], ops: list,
 def look_differs(olds: list[Atom], news: list[Atom],
                  look: Callable[[etree._Element], bytes]) -> bool:
     """Whether equal atoms changed formatting."""
-    for o, n in zip(olds, news, strict=True):
-        if o.kind == "run" and look(o.run) != look(n.run):
+    for o, n in itertools.compress(zip(olds, news, strict=True),
+                                   map(operator.eq, map(_KIND, olds), itertools.repeat("run"))):
+        if look(o.run) != look(n.run):
             return True
+    runs = set(map(_PIECE_RUN, _pieces(olds))) | set(map(_PIECE_RUN, _pieces(news)))
+    if len({look(run) for run in runs}) <= 1:
+        return False  # one look for all (a long paragraph in one run, say): nothing to pair
     return any(look(old_run) != look(new_run) for _, new_run, old_run in text_spans(olds, news))
+
+
+def _pieces(atoms: list[Atom]) -> Iterator[Piece]:
+    """The text pieces of atoms, in order (only text atoms have pieces)."""
+    return itertools.chain.from_iterable(map(_PIECES, atoms))
 
 
 def _merged(atoms: list[Atom]) -> list[list]:
     """The text pieces of consecutive text atoms, joined while they come from the same run."""
-    pieces = [piece for atom in atoms for piece in atom.pieces]
     # Runs compare by identity (lxml elements define no equality); joined once per run.
     return [[run, "".join(map(_PIECE_TEXT, group))]
-            for run, group in itertools.groupby(pieces, key=_PIECE_RUN)]
+            for run, group in itertools.groupby(_pieces(atoms), key=_PIECE_RUN)]
 
 
 def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Element,
@@ -102,8 +108,8 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
 
     Both sides must hold the same text (an equal stretch of atoms).
     """
-    old_pieces = _merged([a for a in olds if a.kind == "text"])
-    new_pieces = _merged([a for a in news if a.kind == "text"])
+    old_pieces = _merged(olds)
+    new_pieces = _merged(news)
     result = []
     oi = ni = 0
     o_off = n_off = 0
@@ -142,6 +148,9 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
+        # A long paragraph writes thousands of runs from a few: each run's shell made once,
+        # then copied (lxml copies are deep).
+        self._shells: dict[etree._Element, etree._Element] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -194,7 +203,10 @@ class ParagraphWriter:
             if t.text != t.text.strip() or "  " in t.text:
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             return
-        shell = run_shell(run)
+        shell = self._shells.get(run)
+        if shell is None:
+            shell = self._shells[run] = run_shell(run)
+        shell = copy.copy(shell)
         shell.append(text_element(text, deleted=status == "-"))
         if changed_look:
             assert old_run is not None  # changed_look says so
@@ -210,11 +222,17 @@ class ParagraphWriter:
 
     # Atoms by status.
 
-    def _equal_stretch(self, olds: list[Atom], news: list[Atom]) -> None:
-        """Equal atoms: text written as spans of the new runs, other atoms one by one."""
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str) -> None:
+        """Equal atoms: text written as spans of the new runs, other atoms one by one.
+
+        ``text`` is the text of ``news``.
+        """
         start = 0
-        # Plain text atoms (most of a long paragraph) are passed over at C speed.
-        for k in itertools.compress(itertools.count(), map(_not_plain, news)):
+        # Plain text atoms (most of a long paragraph) are passed over at C speed: only atoms
+        # that are not text, or carry markers, stop the loop.
+        not_plain = map(operator.or_, map(operator.ne, map(_KIND, news), itertools.repeat("text")),
+                        map(bool, map(_MARKERS, news)))
+        for k in itertools.compress(itertools.count(), not_plain):
             n = news[k]
             if n.kind == "text" and not k > start:
                 continue
@@ -224,14 +242,22 @@ class ParagraphWriter:
                 continue
             self._equal_atom(olds[k], n)
             start = k + 1
-        self._equal_text(olds[start:], news[start:])
+        self._equal_text(olds[start:], news[start:], text if start == 0 else None)
 
-    def _equal_text(self, olds: list[Atom], news: list[Atom]) -> None:
+    def _equal_text(self, olds: list[Atom], news: list[Atom], text: str | None = None) -> None:
+        """Equal text atoms (``text``, when given, their text) as spans of the new runs."""
         if not news:
             return
         self._markers(news[0])
-        for text, new_run, old_run in text_spans(olds, news):
-            self._text("=", new_run, text, old_run)
+        if text is not None:
+            old_runs = set(map(_PIECE_RUN, _pieces(olds)))
+            new_runs = set(map(_PIECE_RUN, _pieces(news)))
+            if len(old_runs) == 1 and len(new_runs) == 1:
+                # One run on each side (a long paragraph's equal stretch, say): one span.
+                self._text("=", new_runs.pop(), text, old_runs.pop())
+                return
+        for span, new_run, old_run in text_spans(olds, news):
+            self._text("=", new_run, span, old_run)
 
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
@@ -301,8 +327,9 @@ class ParagraphWriter:
         old, new = self.old.atoms, self.new.atoms
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                self._equal_stretch(old[i1:i2], new[j1:j2])
-                self._segment("=", "".join(map(_TEXT, new[j1:j2])))
+                text = "".join(map(_TEXT, new[j1:j2]))
+                self._equal_stretch(old[i1:i2], new[j1:j2], text)
+                self._segment("=", text)
                 continue
             if j2 > j1 and new[j1].markers:
                 # A bookmark that opens on the new words also covers the old ones.

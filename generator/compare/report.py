@@ -60,6 +60,7 @@ _LAYOUT_LABELS = {
     "table style": "style du tableau", "borders": "bordures", "shading": "trame du tableau",
     "table width": "largeur du tableau", "alignment": "alignement", "indent": "retrait du tableau",
     "table": "mise en forme du tableau", "column widths": "largeur des colonnes",
+    "column inserted": "colonne insérée", "column deleted": "colonne supprimée",
     "row height": "hauteur de la ligne", "header row": "ligne d’en-tête répétée",
     "row": "mise en forme de la ligne", "cell shading": "trame de la cellule",
     "vertical merge": "fusion verticale", "horizontal merge": "fusion horizontale",

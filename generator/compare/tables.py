@@ -35,6 +35,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
     """
     details = track_table(o, n, self.rev)
     hints: dict[tuple[int, int], list] = {}  # how rows of a shape map their cells
+    cells: list[tuple[str, int, Record]] = []  # cells inserted or deleted whole, by column
     old_rows, new_rows = o.findall(TR), n.findall(TR)
     old_keys = [row_text(r) for r in old_rows]
     new_keys = [row_text(r) for r in new_rows]
@@ -42,7 +43,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
     for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
         if tag == "equal":
             for orow, nrow in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
-                pair_row(self, orow, nrow, details, hints)
+                pair_row(self, orow, nrow, details, hints, cells)
             cursor = new_rows[j2 - 1]
             continue
         olds, news = old_rows[i1:i2], new_rows[j1:j2]
@@ -54,7 +55,7 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
         for step, i, j in align(len(olds), len(news), similarity, 0.34):
             if step == "pair":
                 _flush_rows(self, group)
-                pair_row(self, olds[i], news[j], details, hints)
+                pair_row(self, olds[i], news[j], details, hints, cells)
                 cursor = news[j]
             elif step == "ins":
                 if group and group[-1][0] != "ins":
@@ -74,12 +75,13 @@ def pair_table(self: Redliner, o: etree._Element, n: etree._Element) -> None:
                 group.append(("del", clone, olds[i]))
                 cursor = clone
         _flush_rows(self, group)
+    _record_columns(self, cells)
     if details:
         _record_layout(self, n, details)
 
 
 def pair_row(self: Redliner, o: etree._Element, n: etree._Element, details: list[Detail],
-             hints: dict[tuple[int, int], list]) -> None:
+             hints: dict[tuple[int, int], list], cells: list[tuple[str, int, Record]]) -> None:
     """Compare two rows cell by cell, their properties and their cells' too.
 
     Cells pair by text, then by similarity; an unpaired new cell is marked inserted, an
@@ -99,7 +101,7 @@ def pair_row(self: Redliner, o: etree._Element, n: etree._Element, details: list
         elif step == "ins":
             self.notes.inserted_in(news[j])
             mark_cell(news[j], CELL_INS, self.rev)
-            _record_cell(self, news[j], "+")
+            _record_cell(self, news[j], "+", j, cells)
             cursor = news[j]
         else:
             clone = self._deleted_copy(olds[i])
@@ -110,7 +112,7 @@ def pair_row(self: Redliner, o: etree._Element, n: etree._Element, details: list
             else:
                 n.append(clone)
             mark_cell(clone, CELL_DEL, self.rev)
-            _record_cell(self, clone, "-")
+            _record_cell(self, clone, "-", i, cells)
             cursor = clone
     details.extend(d for d in found if d not in details)
 
@@ -160,16 +162,45 @@ def _cell_text(tc: etree._Element) -> str:
     return "\n".join(plain_text(p) for p in tc.iter(P))
 
 
-def _record_cell(self: Redliner, tc: etree._Element, op: str) -> None:
+def _record_cell(self: Redliner, tc: etree._Element, op: str, column: int,
+                 cells: list[tuple[str, int, Record]]) -> None:
     """One change for a cell inserted or deleted whole (when it holds text)."""
     text = _cell_text(tc)
     paragraphs = list(tc.iter(P))
     if not text.strip() or not paragraphs:
         return
-    self.records.append(Record(
-        "insertion" if op == "+" else "suppression", self.part_label,
-        Anchor(paragraphs[0], None, paragraphs[-1], None), "" if op == "+" else text,
-        text if op == "+" else "", [(op, text)]))
+    record = _cell_record(self, op, text, paragraphs[0], paragraphs[-1])
+    self.records.append(record)
+    cells.append((op, column, record))
+
+
+def _cell_record(self: Redliner, op: str, text: str, first: etree._Element,
+                 last: etree._Element, details: list[Detail] | None = None) -> Record:
+    return Record("insertion" if op == "+" else "suppression", self.part_label,
+                  Anchor(first, None, last, None), "" if op == "+" else text,
+                  text if op == "+" else "", [(op, text)], details=details or [])
+
+
+def _record_columns(self: Redliner, cells: list[tuple[str, int, Record]]) -> None:
+    """Cells inserted (or deleted) at one place in several rows are one change: a column.
+
+    Its text is the column's cells from top to bottom, one a line; the report says
+    « colonne insérée » (or « supprimée »).
+    """
+    columns: dict[tuple[str, int], list[Record]] = {}
+    for op, column, record in cells:
+        columns.setdefault((op, column), []).append(record)
+    for (op, _), records in columns.items():
+        if len(records) < 2:
+            continue
+        text = "\n".join(r.new_text if op == "+" else r.old_text for r in records)
+        column = _cell_record(self, op, text, records[0].anchor.start_p,
+                              records[-1].anchor.end_p,
+                              [("layout", "column inserted" if op == "+" else "column deleted")])
+        where = min(self.records.index(r) for r in records)
+        gone = {id(r) for r in records}
+        self.records[:] = [r for r in self.records if id(r) not in gone]
+        self.records.insert(where, column)
 
 
 def _record_layout(self: Redliner, table: etree._Element, details: list[Detail]) -> None:

@@ -22,10 +22,14 @@ _SPACES = re.compile(r"\s+")
 def normalize_space(text: str) -> str:
     r"""Every kind of space, and runs of them, as one ordinary space.
 
-    >>> normalize_space("468\u202f000\xa0€  HT")
-    '468 000 € HT'
+    >>> normalize_space("468\u202f000\xa0€  HT"), normalize_space("\t a\n"), normalize_space("  ")
+    ('468 000 € HT', ' a ', ' ')
     """
-    return _SPACES.sub(" ", text)
+    # Split and joined at C speed (a paragraph may hold megabytes); the same spaces as ``\s``.
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
 
 
 _SPACE_KINDS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
@@ -76,11 +80,12 @@ def chunk(text: str) -> list[str]:
     # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
     ends = {word: CHUNK_END.search(word) is not None or crc32(word.rstrip().encode()) & 7 == 0
             for word in set(words)}
-    stops = [k + 1 for k in itertools.compress(range(len(words)), map(ends.__getitem__, words))]
-    if not stops or stops[-1] != len(words):
-        stops.append(len(words))
-    join = "".join
-    return [join(words[start:stop]) for start, stop in zip([0, *stops], stops, strict=False)
+    # The words cover the text: chunks are slices of it, cut where a word ends one.
+    cuts = list(itertools.compress(itertools.accumulate(map(len, words)),
+                                   map(ends.__getitem__, words)))
+    if not cuts or cuts[-1] != len(text):
+        cuts.append(len(text))
+    return [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
             if stop > start]
 
 

@@ -71,6 +71,8 @@ _SKIPPED = {w("txbxContent"), w("drawing"), w("pict"), w("object"), w("rPr"), w(
 _TEXT_OF = {w("tab"): "\t", w("noBreakHyphen"): "\u2011", w("softHyphen"): "\xad",
             w("cr"): "\n"}
 _NOTE_REFS = {w("footnoteReference"): "footnotes", w("endnoteReference"): "endnotes"}
+_FLD_CHAR, _FLD_CHAR_TYPE, _FLD_SIMPLE = w("fldChar"), w("fldCharType"), w("fldSimple")
+_BR, _BR_TYPE, _NOTE_ID = w("br"), w("type"), w("id")
 
 
 @dataclass
@@ -99,12 +101,17 @@ def paragraph_text(p: etree._Element, view: str = "plain",
     def walk(el: etree._Element) -> None:
         for child in el:
             tag = child.tag
+            if tag == T or tag == DEL_TEXT:
+                # Text first: a long redlined paragraph holds tens of thousands of runs.
+                if not (stack and any(stack)):
+                    out.append(child.text or "")
+                continue
             if not isinstance(tag, str) or tag in _SKIPPED or tag == P:
                 continue
             if tag in hidden:
                 continue
-            if not fields and tag == w("fldChar"):
-                kind = child.get(w("fldCharType"))
+            if not fields and tag == _FLD_CHAR:
+                kind = child.get(_FLD_CHAR_TYPE)
                 if kind == "begin":
                     stack.append(False)
                 elif kind == "separate" and stack:
@@ -113,22 +120,20 @@ def paragraph_text(p: etree._Element, view: str = "plain",
                 elif kind == "end" and stack:
                     stack.pop()
                 continue
-            if not fields and tag == w("fldSimple"):
+            if not fields and tag == _FLD_SIMPLE:
                 out.append("[champ]")
                 continue
             if stack and any(stack):
-                if tag in (T, DEL_TEXT) or tag in _TEXT_OF:
+                if tag in _TEXT_OF:
                     continue
-            if tag == T or tag == DEL_TEXT:
-                out.append(child.text or "")
-            elif tag in _TEXT_OF:
+            if tag in _TEXT_OF:
                 out.append(_TEXT_OF[tag])
-            elif tag == w("br"):
-                out.append("" if child.get(w("type")) in ("page", "column") else "\n")
+            elif tag == _BR:
+                out.append("" if child.get(_BR_TYPE) in ("page", "column") else "\n")
             elif tag in _NOTE_REFS:
                 out.append("[note]")
                 if notes is not None:
-                    notes.setdefault(_NOTE_REFS[tag], []).append(child.get(w("id"), ""))
+                    notes.setdefault(_NOTE_REFS[tag], []).append(child.get(_NOTE_ID, ""))
             else:
                 walk(child)
 

@@ -56,23 +56,32 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 
 def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
-                     refine: Callable[[AtomT], list[AtomT]]
+                     refine: Callable[[Sequence[AtomT], Sequence[AtomT]],
+                                      tuple[list[AtomT], list[AtomT]]]
                      ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
     """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
 
-    Returns the atom sequences the operations index (chunks where equal, words elsewhere) and
-    the operations.
+    ``refine(olds, news)`` cuts two stretches of chunks that differ into words. Returns the
+    atom sequences the operations index (chunks where equal, words elsewhere) and the
+    operations.
     """
     out_old: list[AtomT] = []
     out_new: list[AtomT] = []
     ops: list[Op] = []
 
     def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
-        fine_old = [f for a in olds for f in refine(a)]
-        fine_new = [f for a in news for f in refine(a)]
+        fine_old, fine_new = refine(olds, news)
+        # Both ends, where keys agree, are set aside as `matching_blocks` would: only the
+        # middle is matched.
+        head, tail = _common_ends(fine_old, fine_new)
+        stop_old, stop_new = len(fine_old) - tail, len(fine_new) - tail
         i0, j0 = len(out_old), len(out_new)
-        ops.extend((tag, i1 + i0, i2 + i0, j1 + j0, j2 + j0)
-                   for tag, i1, i2, j1, j2 in _raw_ops(fine_old, fine_new))
+        for found, i, j in ((_alike(fine_old, fine_new, 0, head, 0), i0, j0),
+                            (_raw_ops(fine_old[head:stop_old], fine_new[head:stop_new]),
+                             i0 + head, j0 + head),
+                            (_alike(fine_old, fine_new, stop_old, len(fine_old), stop_new),
+                             i0, j0)):
+            ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
         out_old.extend(fine_old)
         out_new.extend(fine_new)
 
@@ -80,15 +89,36 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
         if tag != "equal":
             words(old[i1:i2], new[j1:j2])
             continue
-        for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
-            if o.text != n.text:
-                words([o], [n])
-                continue
-            i, j = len(out_old), len(out_new)
-            ops.append(("equal", i, i + 1, j, j + 1))
-            out_old.append(o)
-            out_new.append(n)
+        olds, news = old[i1:i2], new[j1:j2]
+        # Equal keys, yet a chunk's exact text may differ (a no-break space): found at C speed.
+        differ = itertools.compress(itertools.count(),
+                                    map(operator.ne, map(_TEXT, olds), map(_TEXT, news)))
+        start = 0
+        for k in [*differ, len(olds)]:
+            if k > start:
+                i, j = len(out_old), len(out_new)
+                ops.append(("equal", i, i + k - start, j, j + k - start))
+                out_old.extend(olds[start:k])
+                out_new.extend(news[start:k])
+            if k < len(olds):
+                words(olds[k:k + 1], news[k:k + 1])
+            start = k + 1
     return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
+
+
+def _common_ends(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> tuple[int, int]:
+    """How many atoms both sequences start, then end, with the same keys.
+
+    What `matching_blocks` sets aside first.
+    """
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head].key == new[head].key:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail].key == new[-1 - tail].key:
+        tail += 1
+    return head, tail
 
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
@@ -96,17 +126,29 @@ def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
         if tag != "equal":
             ops.append(("change", i1, i2, j1, j2))
-            continue
-        start = 0
-        for k in range(i2 - i1):
-            if old[i1 + k].text != new[j1 + k].text:
-                if k > start:
-                    ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
-                ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
-                start = k + 1
-        if start < i2 - i1:
-            ops.append(("equal", i1 + start, i2, j1 + start, j2))
+        else:
+            ops.extend(_alike(old, new, i1, i2, j1))
     return _merge_adjacent(ops)
+
+
+def _alike(old: Sequence[AtomLike], new: Sequence[AtomLike], i1: int, i2: int,
+           j1: int) -> list[Op]:
+    """Operations for atoms of equal keys.
+
+    Equal, but an atom whose exact text differs (an ordinary space become a no-break one) is a
+    change.
+    """
+    ops: list[Op] = []
+    start = 0
+    for k in range(i2 - i1):
+        if old[i1 + k].text != new[j1 + k].text:
+            if k > start:
+                ops.append(("equal", i1 + start, i1 + k, j1 + start, j1 + k))
+            ops.append(("change", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1))
+            start = k + 1
+    if start < i2 - i1:
+        ops.append(("equal", i1 + start, i2, j1 + start, j1 + i2 - i1))
+    return ops
 
 
 def _tidy(ops: list[Op], old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
@@ -172,25 +214,15 @@ def _significant_chars(atoms: Sequence[AtomLike]) -> int:
 class _Weights:
     """`_significant_chars` of spans of one atom sequence.
 
-    Short spans (a change) are counted directly; long ones (a sentence, the whole paragraph,
-    measured again for each sentence of a long paragraph) from running totals built once.
+    Counted directly, at C speed: the tidying counts changes and sentences, and the equal text
+    of a whole paragraph only until it outweighs the changes (`_rewritten`).
     """
-
-    _SHORT = 64
 
     def __init__(self, atoms: Sequence[AtomLike]) -> None:
         self.atoms = atoms
-        self.totals: list[int] | None = None
 
     def span(self, start: int, stop: int) -> int:
-        if stop - start <= self._SHORT:
-            return _significant_chars(self.atoms[start:stop])
-        if self.totals is None:
-            texts = list(map(_TEXT, self.atoms))
-            # Prose repeats its words: each distinct text is counted once.
-            count = {text: len(_NOT_ALNUM.sub("", text)) for text in set(texts)}
-            self.totals = list(itertools.accumulate(map(count.__getitem__, texts), initial=0))
-        return self.totals[stop] - self.totals[start]
+        return _significant_chars(self.atoms[start:stop])
 
 
 def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
@@ -207,23 +239,47 @@ def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
     return equal / total if total else 1.0
 
 
-def _rewritten(changes: int, kept: float) -> bool:
-    """Tell whether edits read as confetti.
+def _kept_limit(changes: int) -> float:
+    """Below which share of text kept edits read as confetti.
 
-    They do with many changes and half the words gone, or a few with two thirds gone.
+    They do with many changes and half the words gone, or a few with two thirds gone; never
+    with one change.
 
-    >>> _rewritten(3, 0.45), _rewritten(2, 0.45), _rewritten(2, 0.3), _rewritten(1, 0.0)
-    (True, False, True, False)
+    >>> _kept_limit(3), _kept_limit(2), _kept_limit(1)
+    (0.5, 0.34, 0.0)
     """
-    return (changes >= 3 and kept < 0.5) or (changes >= 2 and kept < 0.34)
+    return 0.5 if changes >= 3 else 0.34 if changes >= 2 else 0.0
+
+
+def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
+    """Whether ``ops`` read as confetti: several changes keeping little of the text.
+
+    When the operations cover both spans without gap, the kept share is ``equal / (equal +
+    changed)`` and grows with the equal text: it is counted only until it reaches the limit,
+    so that a long paragraph with a few edits is not counted whole.
+    """
+    limit = _kept_limit(sum(op[0] == "change" for op in ops))
+    if not limit:
+        return False
+    if not all(a[2] == b[1] and a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+        return _equal_share(ops, weights) < limit
+    old, new = weights
+    changed = max(sum(old.span(op[1], op[2]) for op in ops if op[0] != "equal"),
+                  sum(new.span(op[3], op[4]) for op in ops if op[0] != "equal"))
+    equal = 0
+    for op in ops:
+        if op[0] == "equal":
+            equal += new.span(op[3], op[4])
+            if equal and equal / (equal + changed) >= limit:
+                return False
+    return bool(equal + changed) and equal / (equal + changed) < limit
 
 
 def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
                                   new: Sequence[AtomLike],
                                   weights: tuple[_Weights, _Weights]) -> list[Op]:
     """Most words changed, in several places: one deletion and one insertion for the whole."""
-    changes = sum(op[0] == "change" for op in ops)
-    if changes < 2 or not _rewritten(changes, _equal_share(ops, weights)):
+    if not _rewritten(ops, weights):
         return ops
     return [("change", 0, len(old), 0, len(new))]
 
@@ -289,8 +345,7 @@ def _collapse_rewritten_sentences(ops: list[Op], old: Sequence[AtomLike],
             if tag == "change":
                 lo, hi = min(lo, j1), max(hi, j2)
         clipped = _clip(window, lo, hi)
-        if not _rewritten(sum(op[0] == "change" for op in clipped),
-                          _equal_share(clipped, weights)):
+        if not _rewritten(clipped, weights):
             continue
         i_lo = _old_at(window, lo, True)
         i_hi = _old_at(window, hi, False)
