@@ -17,6 +17,33 @@ def _body(path: Path, view: str) -> list[str]:
     return [p for p in document_views(path, view)["corps"] if p.strip()]
 
 
+def _plain(text: str) -> str:
+    """Text with no-break spaces as spaces and runs of spaces as one."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def _reasons(report: str, passage: str) -> list[str]:
+    """The reasons the report gives under the one changed passage whose line shows PASSAGE."""
+    lines = report.splitlines()
+    found = [i for i, line in enumerate(lines) if line.startswith("  • ") and passage in line]
+    assert len(found) == 1, (passage, report)
+    reasons = []
+    for line in lines[found[0] + 1:]:
+        if not line.startswith("      ↳ "):
+            break
+        reasons.append(line.removeprefix("      ↳ "))
+    return reasons
+
+
+def _edit(root: Path, dossier: str, version: str, *pairs: tuple[str, str]) -> None:
+    path = root / "variables" / dossier / f"{version}.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
 def test_diff_of_two_versions_lists_the_values_that_moved(project: Path) -> None:
     result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
     assert result.returncode == 0, result.stderr
@@ -78,6 +105,41 @@ def test_a_changed_amount_is_explained_in_a_word_comment(project: Path) -> None:
         body = archive.read("word/document.xml").decode("utf-8")
     assert "montant de l’État" in comments and "480\u202f000" in comments
     assert 'w:author="Préfecture de la Côte-d’Or"' in body
+
+
+def test_a_value_explains_a_passage_only_where_the_passage_changed(project: Path) -> None:
+    _edit(project, DOSSIER, "2024",
+          ("  - numero: 1-2023", "  - numero: 1-2023\n    date_signature: 2021-12-01"),
+          ("[2021-12-01, 2022-01-03]", "[2021-12-01, 2022-01-10]"),
+          ("  prefet:\n    civilite: Monsieur", "  prefet:\n    civilite: Madame"),
+          ("  nom: Dijon Métropole", "  nom: Grand Dijon"),
+          ("etat: 468000", "etat: 480000"))
+    result = run_cli("--root", str(project), "diff", DOSSIER, "2023", "2024")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    signed = "date de signature de l’avenant n° 1-2023 : (vide) → 1er décembre 2021"
+    metropole = "nom de la métropole : Dijon Métropole → Grand Dijon"
+    # In the changed words, a value explains the passage: a date, an amount, a name, a title.
+    assert signed in _reasons(report, "signé le 1er décembre 2021")
+    assert metropole in _reasons(report, "Engagements de {+Grand +}Dijon[- Métropole-]")
+    assert "signataire pour l’État : Monsieur → Madame" in _reasons(
+        report, "représenté par [-Monsieur le Préfet-]{+Madame la Préfète+}")
+    # In the unchanged words only, it does not: « 1er décembre 2021 » is also the first
+    # arrival, « Dijon Métropole » is also in the association's name, « 1 » the page number.
+    assert _reasons(report, "le [-3-]{+10+} janvier 2022") == [
+        "date d’arrivée n° 2 : 3 janvier 2022 → 10 janvier 2022"]
+    assert _reasons(report, "à [-468\u202f000-]{+480\u202f000+}\xa0€, qui seront versés") == [
+        "montant de l’État : 468\u202f000\xa0€ → 480\u202f000\xa0€"]
+    title = _reasons(report, "[-1-2023-]{+2-2024+} à la")
+    assert title and _reasons(report, "[-1-2023-]{+2-2024+} – page 1 sur 1") == title
+
+
+def test_a_number_in_the_unchanged_words_explains_nothing(project: Path) -> None:
+    result = run_cli("--root", str(project), "diff", "exemple-cpo-association", "2025", "2026")
+    assert result.returncode == 0, result.stderr
+    reasons = [_plain(r) for r in _reasons(result.stdout, "fixé à l’article 2.")]
+    assert "montant de la subvention : 48 500 € → 51 000 €" in reasons
+    assert not [r for r in reasons if r.startswith("rang de l’avenant")], reasons
 
 
 def test_diff_of_two_word_files_writes_where_o_says(project: Path, tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from docx.oxml.ns import qn
 
 from generator.commands.build import build
 from generator.commands.check import check
-from generator.kits.changes import explainer, value_changes
+from generator.compare.comparison import Change
+from generator.kits.changes import ValueChange, explainer, value_changes
 from generator.kits.sets import load
 
 from .conftest import DOSSIER, run_cli
@@ -263,9 +264,45 @@ def test_a_change_is_attributed_to_the_value_that_caused_it(project: Path) -> No
     new = load(_write(project, DOSSIER, "2025", data))
     explain = explainer(value_changes(old, new))
 
-    class Passage:
-        old_text = "Fait à Dijon, le ____________________"
-        new_text = "Fait à Dijon, le 14 mars 2025"
+    passage = Change("modification", "Article 14", "Fait à Dijon, le ____________________",
+                     "Fait à Dijon, le 14 mars 2025",
+                     [("=", "Fait à Dijon, le "), ("-", "____________________"),
+                      ("+", "14 mars 2025")])
 
-    reasons = explain(Passage())
+    reasons = explain(passage)
     assert reasons == ["date de signature : (vide) → 14 mars 2025"]
+
+
+ARRIVAL = ValueChange("arrivees[1]", "date d’arrivée", "1er décembre 2021", "12 décembre 2021")
+RANG = ValueChange("avenant.rang", "rang de l’avenant", "1", "2")
+
+
+def test_a_number_is_never_found_inside_a_longer_word() -> None:
+    passage = Change("modification", "Article 8", "arrivé le 1er décembre 2021",
+                     "arrivé le 12 décembre 2021",
+                     [("=", "arrivé le "), ("-", "1er"), ("+", "12"), ("=", " décembre 2021")])
+    assert explainer([RANG, ARRIVAL])(passage) == [
+        "date d’arrivée : 1er décembre 2021 → 12 décembre 2021"]
+
+
+def test_a_value_in_the_words_left_as_they_were_explains_nothing() -> None:
+    passage = Change("modification", "Article 8", "arrivé le 1er décembre 2021, page 1 sur 3",
+                     "arrivé le 1er décembre 2021, page 1 sur 4",
+                     [("=", "arrivé le 1er décembre 2021, page 1 sur "), ("-", "3"), ("+", "4")])
+    assert explainer([RANG, ARRIVAL])(passage) == []
+
+
+def test_a_passage_inserted_or_removed_whole_is_explained_by_what_it_shows() -> None:
+    text = "VU l’avenant n°\xa03-2023 signé le 12\u202fdécembre 2021\u202f;"
+    for passage, moved in ((Change("insertion", "Début du document", "", text), ARRIVAL),
+                           (Change("suppression", "Début du document", text, ""),
+                            ValueChange("arrivees[1]", "date d’arrivée", "12 décembre 2021",
+                                        "1er décembre 2021"))):
+        assert explainer([RANG, moved])(passage) == [f"date d’arrivée : {moved.old} → {moved.new}"]
+
+
+def test_a_change_of_formatting_alone_is_explained_by_no_value() -> None:
+    text = "arrivé le 12 décembre 2021"
+    passage = Change("mise en forme", "Article 8", text, text, [("=", text)],
+                     formatting=["gras ajouté : « 12 décembre 2021 »"])
+    assert explainer([ARRIVAL])(passage) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import html
 import io
 import re
 import shutil
@@ -21,7 +22,7 @@ from generator.kits.sets import load
 from generator.web.app import create_app, fid
 from generator.web.security import MAX_BODY
 
-from .conftest import DOSSIER, ROOT
+from .conftest import DOSSIER, ROOT, run_cli
 
 URL = f"/d/{DOSSIER}/2023"
 
@@ -161,6 +162,35 @@ def test_an_amount_that_is_not_a_number_is_an_error_at_its_field(client: TestCli
     state = _state(client.get(URL).text)
     response = client.post(URL + "/valider", data={**state, "financement.etat": "beaucoup"})
     assert re.search(r'data-champ="financement.etat" data-niveau="erreur"', response.text)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\x01", "\u200b"],
+                         ids=["bidi", "controle", "sans-chasse"])
+def test_a_character_that_check_refuses_is_an_error_at_its_field_live_and_never_saved(
+        client: TestClient, project: Path, char: str) -> None:
+    path = project / "variables" / DOSSIER / "2023.yaml"
+    before = path.read_bytes()
+    # What `avenant check` says of the same value written in the file (escaped, as YAML allows).
+    other = project / "variables" / DOSSIER / "2024.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace(
+        "lieu_signature: Dijon", f'lieu_signature: "Dij\\u{ord(char):04X}on"'), encoding="utf-8")
+    checked = run_cli("--root", str(project), "check", DOSSIER, "2024")
+    assert checked.returncode == 1
+    said = re.search(r"2024\.yaml:\d+: avenant\.lieu_signature: (.+)", checked.stderr)
+    assert said, checked.stderr
+    message = html.escape(said.group(1), quote=False)
+    state = _state(client.get(URL).text)
+    sent = {**state, "avenant.lieu_signature": f"Dij{char}on"}
+    live = client.post(URL + "/valider", data=sent)
+    item = re.search(r'<li [^>]*data-champ="avenant.lieu_signature" data-niveau="erreur".*?</li>',
+                     live.text, re.DOTALL)
+    assert item and message in item.group(), live.text
+    assert "HX-Trigger" not in live.headers
+    saved = client.post(URL + "/enregistrer", data=sent)
+    assert message in saved.text and "rien n’a été enregistré" in saved.text
+    assert "Enregistré" not in saved.text
+    assert path.read_bytes() == before
+    assert client.get(URL).status_code == 200
 
 
 def test_a_list_item_is_shown_counted_from_1_and_placed_at_its_form_field(
@@ -352,8 +382,6 @@ def test_serve_prints_the_address_and_warns_when_bound_elsewhere(project: Path) 
 
 
 def test_serve_refuses_a_folder_without_variables(tmp_path: Path) -> None:
-    from .conftest import run_cli
-
     result = run_cli("serve", "--root", str(tmp_path), "--port", "1")
     assert result.returncode == 1
     assert "pas de dossier variables/" in result.stderr

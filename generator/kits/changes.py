@@ -1,7 +1,8 @@
 """What moved between two versions of a set, in the document's words, and what each edit shows.
 
 ``diff DOSSIER OLD NEW`` lists the values that changed (« subvention : 12 000 € → 15 000 € »)
-and explains each changed passage by the value(s) it shows, a value written inside a longer one
+and explains each changed passage by the value(s) its edit shows (in the deleted or inserted
+words, not in the words left as they were), a value written inside a longer one
 (the year inside the signing date) being left to the longer one. A value also explains what it
 makes the document show besides its own words: the statut, the « PROJET » mark of the headers.
 """
@@ -53,35 +54,77 @@ def value_changes(old: Any, new: Any) -> list[ValueChange]:
     return changes
 
 
-def _normal(text: str) -> str:
-    return " ".join(re.split(r"[\s\u00a0\u202f\u2009]+", text or "")).strip()
+Span = tuple[int, int]
 
 
-def _spans(text: str, value: str) -> list[tuple[int, int]]:
-    value = _normal(value)
-    if not value or value == "(vide)":
-        return []
-    pattern = r"(?<![\w])" + re.escape(value) + r"(?![\w])"
-    return [m.span() for m in re.finditer(pattern, text)]
+def _pattern(value: str) -> re.Pattern[str] | None:
+    r"""VALUE as a whole word or words, any run of spaces (no-break ones too) between them.
+
+    >>> [bool(_pattern("1").search(t)) for t in ("page 1 sur 1", "2021", "1er mars", "1-2023")]
+    [True, False, False, True]
+    >>> bool(_pattern("468 000 €").search("à 468\u202f000\xa0€,"))
+    True
+    """
+    words = value.split()  # str.split cuts at no-break and narrow no-break spaces too
+    if not words or value == "(vide)":
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
 
 
-def _shown_alone(text: str, values: list[tuple[str, ...]]) -> list[bool]:
-    """For each value (its texts), whether it shows in TEXT other than inside a longer value."""
-    spans = [[s for v in texts for s in _spans(text, v)] for texts in values]
+def _sides(change: Any) -> tuple[tuple[str, list[Span]], tuple[str, list[Span]]]:
+    """Each side of a changed passage, and where on it the edit is.
+
+    The old side with its deleted pieces, the new side with its inserted ones; a passage
+    inserted or removed whole (no pieces) is all edit; a change of formatting alone, none.
+    """
+    segments = change.segments
+    if not any(op != "=" for op, _ in segments):
+        if change.old_text == change.new_text:
+            return ("", []), ("", [])
+        segments = [("-", change.old_text), ("+", change.new_text)]
+    sides = []
+    for edit in ("-", "+"):
+        text, edited = "", []
+        for op, piece in segments:
+            if op in ("=", edit):
+                if op == edit and piece:
+                    edited.append((len(text), len(text) + len(piece)))
+                text += piece
+        sides.append((text, edited))
+    return sides[0], sides[1]
+
+
+def _credited(text: str, edited: list[Span], values: list[list[re.Pattern[str]]]
+              ) -> list[bool]:
+    """For each value (the patterns of its texts), whether it shows in TEXT where the edit is.
+
+    It must touch an edited piece, and not only inside a longer value (the year inside the
+    signing date, the rang inside the numéro): the longer one explains it.
+    """
+    spans = [[m.span() for pattern in patterns for m in pattern.finditer(text)]
+             for patterns in values]
     out = []
     for i, mine in enumerate(spans):
         others = [s for j, theirs in enumerate(spans) if j != i for s in theirs]
-        out.append(any(not any(a <= start and end <= b and (b - a) > (end - start)
+        out.append(any(any(a < end and start < b for a, b in edited) and
+                       not any(a <= start and end <= b and (b - a) > (end - start)
                                for a, b in others) for start, end in mine))
     return out
 
 
 def explainer(changes: list[ValueChange]) -> Any:
-    """A function giving, for a changed passage, the value changes that it shows."""
+    """A function giving, for a changed passage, the value changes that its edit shows."""
+
+    def patterns(texts: tuple[str, ...]) -> list[re.Pattern[str]]:
+        return [p for text in texts if (p := _pattern(text)) is not None]
+
+    olds = [patterns((c.old, *c.old_shows)) for c in changes]
+    news = [patterns((c.new, *c.new_shows)) for c in changes]
 
     def explain(change: Any) -> list[str]:
-        old = _shown_alone(_normal(change.old_text), [(c.old, *c.old_shows) for c in changes])
-        new = _shown_alone(_normal(change.new_text), [(c.new, *c.new_shows) for c in changes])
+        (old_text, deleted), (new_text, inserted) = _sides(change)
+        old = _credited(old_text, deleted, olds) if deleted else [False] * len(changes)
+        new = _credited(new_text, inserted, news) if inserted else [False] * len(changes)
         return [f"{c.label} : {c.old} → {c.new}" for c, a, b in zip(changes, old, new, strict=True)
                 if a or b]
 

@@ -16,7 +16,7 @@ from ..errors import InvalidVariables, Problem
 from ..kernel.model import KERNEL_KEYS, Kernel
 from ..kernel.validate import validate_kernel
 from ..variables.nodes import Loc, _dotted, _line_of
-from ..variables.tags import _refuse_template_syntax
+from ..variables.tags import _screen_values
 from .kit import Kit, KitError, list_kits, load_kit
 from .values import check_fields
 
@@ -81,7 +81,7 @@ def _read(path: Path, label: str, root: Path) -> VariableSet:
 def from_tree(data: Any, lines: dict[Loc, int], label: str, root: Path) -> VariableSet:
     """Validate a set already read (the web page checks drafts that are not on disk)."""
     problems: list[Problem] = []
-    _refuse_template_syntax(data, (), lines, label, problems)
+    _screen_values(data, (), lines, label, problems)
     kit = _kit_of(data, root, label, lines)
     kernel, found = validate_kernel(data)
     own = {k: v for k, v in data.items() if k not in KERNEL_KEYS and k != "kit"}

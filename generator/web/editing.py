@@ -226,10 +226,17 @@ def check_text(project: Project, dossier: str, version: str, text: str) -> Check
 def save(project: Project, dossier: str, version: str, text: str, original: str) -> None:
     """Write the draft over the set if the file is still ``original`` (as the page loaded it).
 
-    Otherwise raise :class:`Conflict` with what changed on disk since.
+    Otherwise raise :class:`Conflict` with what changed on disk since. A draft the reader
+    refuses (a character no document may hold) is never written: the page could not reopen it.
+    A draft with other errors is, as work in progress.
     """
     path = project.variable_file(dossier, version)
     label = project.relative(path)
+    try:
+        read_draft(text, label)
+    except AvenantError as exc:
+        raise VariablesError(f"{exc.message} ; rien n’a été enregistré", path=exc.path,
+                             line=exc.line, field=exc.field) from None
     on_disk = read(project, dossier, version)
     if on_disk != original:
         raise Conflict(label, "".join(difflib.unified_diff(
