@@ -406,9 +406,11 @@ def _write_stored(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kept: StoredPart) 
     info.CRC = kept.crc
     info.file_size = len(kept.data)
     info.compress_size = len(kept.compressed)
-    info.header_offset = zf.fp.tell()
-    zf.fp.write(info.FileHeader(False))
-    zf.fp.write(kept.compressed)
+    stream = zf.fp
+    assert stream is not None  # an open archive being written
+    info.header_offset = stream.tell()
+    stream.write(info.FileHeader(False))
+    stream.write(kept.compressed)
     zf.filelist.append(info)
     zf.NameToInfo[info.filename] = info
-    zf.start_dir = zf.fp.tell()
+    zf.start_dir = stream.tell()

@@ -141,8 +141,10 @@ def _cell_steps(olds: list[etree._Element], news: list[etree._Element],
             continue
         alike = _row_similarity(olds[i1:i2], news[j1:j2], old_bags[i1:i2], new_bags[j1:j2])
         # On a tie the earlier cell pairs: cells merged into one keep the first (as Word does).
-        gap = align(i2 - i1, j2 - j1, lambda a, b, alike=alike: alike(a, b) - 1e-6 * (a + b),
-                    0.34)
+        def earlier_first(a: int, b: int, alike: Callable[[int, int], float] = alike) -> float:
+            return alike(a, b) - 1e-6 * (a + b)
+
+        gap = align(i2 - i1, j2 - j1, earlier_first, 0.34)
         kinds = {step for step, _, _ in gap}
         if {"ins", "del"} <= kinds:
             doubt = True
@@ -194,13 +196,13 @@ def _record_columns(self: Redliner, cells: list[tuple[str, int, Record]]) -> Non
         if len(records) < 2:
             continue
         text = "\n".join(r.new_text if op == "+" else r.old_text for r in records)
-        column = _cell_record(self, op, text, records[0].anchor.start_p,
+        merged = _cell_record(self, op, text, records[0].anchor.start_p,
                               records[-1].anchor.end_p,
                               [("layout", "column inserted" if op == "+" else "column deleted")])
         where = min(self.records.index(r) for r in records)
         gone = {id(r) for r in records}
         self.records[:] = [r for r in self.records if id(r) not in gone]
-        self.records.insert(where, column)
+        self.records.insert(where, merged)
 
 
 def _record_layout(self: Redliner, table: etree._Element, details: list[Detail]) -> None:
