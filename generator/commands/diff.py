@@ -12,7 +12,6 @@ manifest). :func:`diff` returns a :class:`DiffResult`; the CLI prints the report
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,9 +86,9 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
     """Compare two versions of a dossier, or two Word files; write the redline and the report.
 
     Raises :class:`CommandError` for a wrong number of arguments, and the errors of
-    :func:`generator.compare.compare` and :func:`generator.files.write_all`.
+    :func:`generator.compare.compare_bytes` and :func:`generator.files.write_all`.
     """
-    from ..compare import compare, report_html
+    from ..compare import compare_bytes, report_html
     from ..files import write_all
 
     project = Project(Path(root))
@@ -128,17 +127,14 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
         if _same_file(written, old) or _same_file(written, new):
             raise OutputError("le document de sortie serait l’un des documents comparés ; "
                               "rien n’a été modifié", path=project.relative(written))
-    with tempfile.TemporaryDirectory(prefix="avenant-diff-") as tmp:
-        redline = Path(tmp) / "comparaison.docx"
-        comparison = compare(old, new, redline, author=author, date=None,
-                             explain=explain,
-                             comments=comments, engine=engine)
-        comparison = dataclasses.replace(
-            comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
-            new=Path(project.relative(new)))
-        value_rows = [(c.label, c.old, c.new) for c in changes]
-        html = report_html(comparison, value_changes=value_rows, title=title)
-        done = write_all({target: redline.read_bytes(), html_target: html.encode("utf-8")},
-                         force=force, manifest={}, label=project.relative)
+    redline, comparison = compare_bytes(old, new, author=author, date=None, explain=explain,
+                                        comments=comments, engine=engine)
+    comparison = dataclasses.replace(
+        comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
+        new=Path(project.relative(new)))
+    value_rows = [(c.label, c.old, c.new) for c in changes]
+    html = report_html(comparison, value_changes=value_rows, title=title)
+    done = write_all({target: redline, html_target: html.encode("utf-8")},
+                     force=force, manifest={}, label=project.relative)
     return DiffResult(comparison, value_rows, target, html_target, built,
                       backups + done.backups)

@@ -47,6 +47,11 @@ Public API (what ``avenant diff`` and other callers use)::
     Editing-session ids (``w:rsid*``, ``w14:paraId``) and spelling marks are dropped from the
     compared parts of the output; styles that only old text uses are copied over.
 
+`compare_bytes(old, new, *, author, date, explain, comments, engine)`
+    The same comparison, nothing written: returns ``(bytes, comparison)``, the redline as a
+    DOCX in memory and the `Comparison` (its ``out`` empty), for a caller that writes the
+    redline with other files at once (``avenant diff`` writes it with its HTML report).
+
 `report_text(comparison, value_changes=())`
     The French terminal report: values changed first (``label : old → new``), then each changed
     passage under its section, ``[-supprimé-]`` and ``{+inséré+}`` in place, reasons below.
@@ -97,7 +102,7 @@ from .report import ValueChange, describe, report_html, report_text
 
 ENGINES = ("interne", "docxodus")
 
-__all__ = ["compare", "report_text", "report_html", "validate_docx", "Change", "Comparison",
+__all__ = ["compare", "compare_bytes", "report_text", "report_html", "validate_docx", "Change", "Comparison",
            "ValueChange", "describe", "KINDS", "ENGINES", "CompareError"]
 
 
@@ -153,6 +158,20 @@ def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = 
             comments: bool = False, engine: str = "interne") -> Comparison:
     """Write the redline of ``old`` → ``new`` to ``out``; return what changed (see module doc)."""
     old, new, out = Path(old), Path(new), Path(out)
+    _check_output(out, old, new)
+    data, comparison = compare_bytes(old, new, author=author, date=date, explain=explain,
+                                     comments=comments, engine=engine)
+    write_atomic(out, data, force=True, keep_old=False, label=str(out))
+    comparison.out = out
+    return comparison
+
+
+def compare_bytes(old: Path | str, new: Path | str, *, author: str = "avenant",
+                  date: datetime | None = None,
+                  explain: Callable[[Change], list[str]] | None = None,
+                  comments: bool = False, engine: str = "interne") -> tuple[bytes, Comparison]:
+    """`compare` without writing: the redline's bytes, and what changed (``out`` empty)."""
+    old, new = Path(old), Path(new)
     if engine not in ENGINES:
         raise UsageError(f"moteur inconnu « {engine} » (moteurs : {', '.join(ENGINES)})",
                          field="moteur", value=engine)
@@ -162,7 +181,6 @@ def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = 
     if not author.strip():
         raise UsageError("l’auteur des modifications ne peut pas être vide", field="auteur",
                          value=author)
-    _check_output(out, old, new)
     old_pkg = read_package(old)
     new_pkg = read_package(new)
     stamp = revision_date(date, new_pkg)
@@ -173,9 +191,8 @@ def compare(old: Path | str, new: Path | str, out: Path | str, *, author: str = 
         data = redline_bytes(old, new, author, stamp or _NO_DATE)
     else:
         data = package_bytes(parts, new_pkg.stored)
-    write_atomic(out, data, force=True, keep_old=False, label=str(out))
-    return Comparison(old, new, out, changes, engine=engine, author=author, date=stamp,
-                      revisions=revisions)
+    return data, Comparison(old, new, Path(), changes, engine=engine, author=author,
+                            date=stamp, revisions=revisions)
 
 
 #: What Docxodus, which needs a date, gets when the new document has none.
