@@ -102,8 +102,8 @@ from .report import ValueChange, describe, report_html, report_text
 
 ENGINES = ("interne", "docxodus")
 
-__all__ = ["compare", "compare_bytes", "report_text", "report_html", "validate_docx", "Change", "Comparison",
-           "ValueChange", "describe", "KINDS", "ENGINES", "CompareError"]
+__all__ = ["compare", "compare_bytes", "report_text", "report_html", "validate_docx", "Change",
+           "Comparison", "ValueChange", "describe", "KINDS", "ENGINES", "CompareError"]
 
 
 def validate_docx(path: Path | str) -> None:
