@@ -428,3 +428,25 @@ def test_unchanged_parts_are_copied_as_stored_not_recompressed(tmp_path, monkeyp
     from generator.compare.views import document_views
     assert "Le montant est de 2 000 €." in document_views(out, "accept")["corps"]
     assert "Le montant est de 1 000 €." in document_views(out, "reject")["corps"]
+
+
+def test_a_named_pipe_or_a_device_is_refused_at_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    good = _good(tmp_path)
+    pipe = tmp_path / "tube.docx"
+    os.mkfifo(pipe)
+    for bad in (pipe, Path("/dev/zero")):
+        for old, new in ((bad, good), (good, bad)):
+            # In a process of its own, so that a read that blocks fails the test, not the run.
+            done = subprocess.run(
+                [sys.executable, "-m", "generator", "diff", str(old), str(new),
+                 "-o", str(tmp_path / "sortie.docx")],
+                capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+            assert done.returncode == 1, done.stderr
+            assert "ce n’est pas un fichier ordinaire" in done.stderr and str(bad) in done.stderr
+            assert "Traceback" not in done.stderr
+    assert not (tmp_path / "sortie.docx").exists()

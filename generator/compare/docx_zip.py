@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import stat
 import struct
 import zipfile
 import zlib
@@ -215,6 +216,12 @@ def read_package(path: Path | str) -> Package:
     path = Path(path)
     where = str(path)
     try:
+        # Only a regular file is read: a named pipe or a device would block or never end.
+        if not stat.S_ISREG(path.stat().st_mode):
+            if path.is_dir():
+                raise IsADirectoryError(path)
+            raise CompareError("ce n’est pas un fichier ordinaire (tube, périphérique…) : "
+                               "donnez un document Word", path=where)
         with open(path, "rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
