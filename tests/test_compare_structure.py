@@ -223,3 +223,19 @@ def test_a_footnote_gone_with_the_notes_part_comes_back_on_reject(tmp_path):
     compare(old, new, out, date=DATE)
     assert document_views(out, "reject")["notes"] == document_views(old)["notes"]
     assert document_views(out, "accept")["corps"] == document_views(new)["corps"]
+
+
+def test_a_changed_heading_is_found_behind_many_spaces_and_a_long_paragraph_is_not_one(tmp_path):
+    spaces = " " * 300  # more than a heading's length, before the words that make it one
+    long = "Article 4 : " + "le comité se réunit deux fois par an " * 20
+    old = build(Doc(["Intro.", spaces + "Article 3 : Résiliations", "Préavis de trois mois.",
+                     long, "Fin."]), tmp_path / "a.docx")
+    new = build(Doc(["Intro.", spaces + "Article 3 : Résiliation", "Préavis de deux mois.",
+                     long + "ou plus", "Fin changée."]), tmp_path / "b.docx")
+    changes = compare(old, new, tmp_path / "c.docx").changes
+    sections = {c.new_text.strip()[:12]: c.section for c in changes}
+    assert sections["Article 3 : "] == "Article 3 : Résiliation"
+    assert sections["Préavis de d"] == "Article 3 : Résiliation"
+    # The long paragraph starts like a heading but is far too long to be one.
+    assert sections["Article 4 : "] == "Article 3 : Résiliation"
+    assert sections["Fin changée."] == "Article 3 : Résiliation"

@@ -64,6 +64,7 @@ from .tokens import LONG_PARAGRAPH
 from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
+_RUN = w("r")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
 
 
@@ -102,6 +103,21 @@ class Redliner:
         if key is None:
             key = self._looks[run] = rpr_key(run)
         return key
+
+    def _one_look(self, *paragraphs: etree._Element) -> bool:
+        """Whether every run of these paragraphs has one formatting (no look can have changed).
+
+        Stops at the second look found; a long paragraph in one run needs no op by op check.
+        """
+        first = None
+        for p in paragraphs:
+            for run in p.iter(_RUN):
+                key = self.look(run)
+                if first is None:
+                    first = key
+                elif key != first:
+                    return False
+        return True
 
     # ----------------------------------------------------------------- parts
 
@@ -322,8 +338,9 @@ class Redliner:
         ppr_changed = ppr_key(o) != ppr_key(n)
         mark_changed = mark_key(o) != mark_key(n)
         text_changed = any(op[0] == "change" for op in ops)
-        look_changed = any(look_differs(old.atoms[op[1]:op[2]], new.atoms[op[3]:op[4]], self.look)
-                           for op in ops if op[0] == "equal")
+        look_changed = not self._one_look(o, n) and any(
+            look_differs(old.atoms[op[1]:op[2]], new.atoms[op[3]:op[4]], self.look)
+            for op in ops if op[0] == "equal")
         if not (text_changed or ppr_changed or mark_changed or look_changed):
             self.notes.pair_atoms(old.atoms, new.atoms)
             return

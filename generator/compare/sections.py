@@ -67,18 +67,38 @@ class Headings:
 
     def is_heading(self, p: etree._Element, text: str, reject: bool = False) -> bool:
         """Whether a paragraph is a heading (with its old properties when ``reject``)."""
+        if self.styled(p, reject):
+            return bool(text.strip())
+        return len(text) <= _MAX_HEADING and bool(_HEADING_TEXT.match(text))
+
+    def styled(self, p: etree._Element, reject: bool = False) -> bool:
+        """Whether a paragraph's style or outline level makes it a heading."""
         ppr = p.find(PPR)
         if reject and ppr is not None and ppr.find(PPR_CHANGE) is not None:
             ppr = ppr.find(PPR_CHANGE).find(PPR)
         if ppr is not None:
             style = ppr.find(w("pStyle"))
             if style is not None and self.styles.get(style.get(w("val"), "")):
-                return bool(text.strip())
+                return True
             outline = ppr.find(w("outlineLvl"))
             if outline is not None and outline.get(w("val"), "9").isdigit() and \
                     int(outline.get(w("val"), "9")) < 9:
-                return bool(text.strip())
-        return len(text) <= _MAX_HEADING and bool(_HEADING_TEXT.match(text))
+                return True
+        return False
+
+    def view_heading(self, p: etree._Element, view: str) -> str | None:
+        """A changed paragraph's text in a view when it is a heading there, else None.
+
+        A paragraph that only its words could make a heading is read no further than a
+        heading's length (a changed paragraph may hold megabytes).
+        """
+        reject = view == "reject"
+        limit = None if self.styled(p, reject) else _MAX_HEADING
+        read = paragraph_text(p, view, limit=limit)
+        text = read.strip()
+        if limit is not None and len(read) > limit and len(text) <= limit:
+            text = paragraph_text(p, view).strip()  # spaces mostly, so far: read it all
+        return text if self.is_heading(p, text, reject=reject) else None
 
 
 def assign_sections(body: etree._Element, records: list, headings: Headings) -> None:
@@ -103,13 +123,9 @@ def assign_sections(body: etree._Element, records: list, headings: Headings) -> 
         else:
             mark = paragraph_mark(p)
             if mark != "ins":
-                old_text = paragraph_text(p, "reject").strip()
-                if headings.is_heading(p, old_text, reject=True):
-                    current_old = old_text
+                current_old = headings.view_heading(p, "reject") or current_old
             if mark != "del":
-                new_text = paragraph_text(p, "accept").strip()
-                if headings.is_heading(p, new_text):
-                    current_new = new_text
+                current_new = headings.view_heading(p, "accept") or current_new
         for record in by_paragraph.get(p, []):
             record.section = current_old if record.kind == "suppression" else current_new
             order[id(record)] = position

@@ -86,15 +86,22 @@ def _mark_removed(status: str | None, view: str) -> bool:
     return (status == "del" and view == "accept") or (status == "ins" and view == "reject")
 
 
+class _Enough(Exception):
+    """The text read so far is already longer than asked for."""
+
+
 def paragraph_text(p: etree._Element, view: str = "plain",
-                   notes: dict[str, list[str]] | None = None, fields: bool = True) -> str:
+                   notes: dict[str, list[str]] | None = None, fields: bool = True,
+                   limit: int | None = None) -> str:
     """The text of one paragraph in a view; note references read ``[note]``.
 
     With ``fields=False``, a field's result reads ``[champ]`` (a page number that an
-    application computes again, say).
+    application computes again, say). With ``limit``, reading stops once the text is longer
+    than that: what comes back is then only a beginning, longer than ``limit``.
     """
     hidden = _HIDDEN[view]
     out: list[str] = []
+    read = [0]  # characters of text read, when there is a limit
     # Complex fields: for each open field, whether its result has started.
     stack: list[bool] = []
 
@@ -105,6 +112,10 @@ def paragraph_text(p: etree._Element, view: str = "plain",
                 # Text first: a long redlined paragraph holds tens of thousands of runs.
                 if not (stack and any(stack)):
                     out.append(child.text or "")
+                    if limit is not None:
+                        read[0] += len(out[-1])
+                        if read[0] > limit:
+                            raise _Enough
                 continue
             if not isinstance(tag, str) or tag in _SKIPPED or tag == P:
                 continue
@@ -137,7 +148,10 @@ def paragraph_text(p: etree._Element, view: str = "plain",
             else:
                 walk(child)
 
-    walk(p)
+    try:
+        walk(p)
+    except _Enough:
+        pass
     return "".join(out)
 
 
