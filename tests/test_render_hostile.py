@@ -299,3 +299,40 @@ def test_the_limits_are_lifted_after_a_render(tmp_path: Path) -> None:
     after = resource.getrlimit(resource.RLIMIT_AS), signal.getsignal(signal.SIGALRM)
     assert after == before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_endless_loop_rendered_outside_the_main_thread_is_stopped_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web page renders in worker threads, where no signal can interrupt a render."""
+    import functools
+    import threading
+    import time
+
+    from generator.document import render as render_module
+    from generator.document import sandbox
+
+    monkeypatch.setattr(render_module, "limits", functools.partial(sandbox.limits, seconds=1.0))
+    document = docx.Document()
+    document.add_paragraph("{% for i in range(10000) %}{% for j in range(10000) %}"
+                           "{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}")
+    template = tmp_path / "modele.docx"
+    document.save(str(template))
+    outcome: list[BaseException | None] = []
+
+    def work() -> None:
+        try:
+            render(template, {}, label="modele.docx")
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - the test reads what the thread raised
+            outcome.append(exc)
+
+    start = time.monotonic()
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "le rendu n’a pas été interrompu"
+    assert time.monotonic() - start < 30
+    (error,) = outcome
+    assert isinstance(error, TemplateError) and "rendu trop long" in str(error), error
+    # The deadline is the render's own: a later render in this thread is not cut short.
+    assert getattr(sandbox._thread_limits, "deadline", None) is None

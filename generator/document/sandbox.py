@@ -14,6 +14,7 @@ import re
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,12 +64,41 @@ def _size(value: Any) -> int | None:
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\*|[0-9]{4,})")
 
 
+#: The render deadline of a thread other than the main one (where no signal can interrupt).
+_thread_limits = threading.local()
+
+
+def _check_deadline() -> None:
+    """Raise `Timeout` when this thread's render is past its deadline (none set: nothing)."""
+    deadline = getattr(_thread_limits, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise Timeout
+
+
 class _Bounded(SandboxedEnvironment):
-    """The sandbox, with powers, repetitions and string formatting bounded."""
+    """The sandbox, with powers, repetitions and string formatting bounded.
+
+    Outside the main thread, every call, attribute or item a template reaches checks the
+    render's deadline: a loop always calls something (`range`, a filter, ``*``) at each turn
+    of an outer loop, so no render runs much past its limit.
+    """
 
     intercepted_binops = frozenset({"**", "*", "%"})
 
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _check_deadline()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _check_deadline()
+        return super().getitem(obj, argument)
+
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        _check_deadline()
         if op == "**":
             if isinstance(right, int | float) and isinstance(left, int | float) and abs(left) > 1 \
                     and (abs(right) > MAX_EXPONENT
@@ -188,12 +218,19 @@ def _address_space() -> int:
 def limits(seconds: float = TIME_LIMIT, memory: int = MEMORY_LIMIT) -> Iterator[None]:
     """Run the body under a time limit (SIGALRM) and an address-space limit (RLIMIT_AS).
 
-    Both need the main thread (a signal handler, and a limit that binds the whole process);
-    elsewhere the body runs unbounded. No subprocess is started inside: the limits are
-    restored on the way out, and LibreOffice runs after rendering, unbounded.
+    Both need the main thread (a signal handler, and a limit that binds the whole process).
+    In another thread (the web page's renders), the time limit is a deadline the sandbox
+    checks at each call, attribute or item a template reaches; the memory limit, which would
+    bind the whole server, does not apply there. No subprocess is started inside: the limits
+    are restored on the way out, and LibreOffice runs after rendering, unbounded.
     """
     if threading.current_thread() is not threading.main_thread():
-        yield
+        outer = getattr(_thread_limits, "deadline", None)
+        _thread_limits.deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            _thread_limits.deadline = outer
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     current = _address_space()
