@@ -23,6 +23,16 @@ def copy_project(folder: Path) -> Path:
     return root
 
 
+def edit_text(path: Path, *pairs: tuple[str, str]) -> Path:
+    """Replace in a file each ``old`` text, which must be found there once, by its ``new``."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project in tmp_path."""
@@ -39,9 +49,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def built_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 2023 avenant of the shipped dossier, built once for the session."""
-    root = tmp_path_factory.mktemp("construit")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "variables", root / "variables")
+    root = copy_project(tmp_path_factory.mktemp("construit"))
     from generator.commands.build import build
 
     return build(DOSSIER, "2023", root=root).docx

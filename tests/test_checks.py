@@ -14,19 +14,14 @@ import pytest
 from generator.commands.check import check
 from generator.errors import Problem
 
-from .conftest import DOSSIER, ROOT, run_cli
+from .conftest import DOSSIER, ROOT, edit_text, run_cli
 
 FICTIF = "exemple-fictif-trois-communes"
 SHIPPED = sorted((p.parent.name, p.stem) for p in (ROOT / "variables").glob("*/*.yaml"))
 
 
 def _edit(root: Path, dossier: str, version: str, *pairs: tuple[str, str]) -> None:
-    path = root / "variables" / dossier / f"{version}.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in pairs:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
+    edit_text(root / "variables" / dossier / f"{version}.yaml", *pairs)
 
 
 def _errors(found: list[Problem]) -> dict[str, str]:

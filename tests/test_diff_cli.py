@@ -10,7 +10,7 @@ import pytest
 
 from generator.compare.views import document_views
 
-from .conftest import DOSSIER, run_cli
+from .conftest import DOSSIER, edit_text, run_cli
 
 
 def _body(path: Path, view: str) -> list[str]:
@@ -36,12 +36,7 @@ def _reasons(report: str, passage: str) -> list[str]:
 
 
 def _edit(root: Path, dossier: str, version: str, *pairs: tuple[str, str]) -> None:
-    path = root / "variables" / dossier / f"{version}.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
+    edit_text(root / "variables" / dossier / f"{version}.yaml", *pairs)
 
 
 def test_diff_of_two_versions_lists_the_values_that_moved(project: Path) -> None:

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from generator.variables.reader import read_tree
 
-from .conftest import ROOT, copy_project, run_cli
+from .conftest import ROOT, copy_project, edit_text, run_cli
 
 DOSSIER = "exemple-cpo-association"
 ARTICLES = [
@@ -67,13 +67,7 @@ def _euros(text: str) -> Decimal:
 
 
 def _edit(root: Path, version: str, *pairs: tuple[str, str]) -> Path:
-    path = root / "variables" / DOSSIER / f"{version}.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in pairs:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edit_text(root / "variables" / DOSSIER / f"{version}.yaml", *pairs)
 
 
 def _line_of(path: Path, line: str) -> int:

@@ -17,7 +17,7 @@ from generator.errors import UsageError, VariablesError
 from generator.kits.sets import load
 from generator.variables.reader import read_tree
 
-from .conftest import DOSSIER, ROOT, run_cli
+from .conftest import DOSSIER, ROOT, edit_text, run_cli
 
 FICTIF = "exemple-fictif-trois-communes"
 CHANGED = {"avenant", "avenants_precedents"}
@@ -39,14 +39,6 @@ def _texts(path: Path) -> list[str]:
     texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
     texts += [p.text for s in document.sections for p in s.footer.paragraphs]
     return [t for t in texts if t.strip()]
-
-
-def _edit(path: Path, *pairs: tuple[str, str]) -> None:
-    text = path.read_text(encoding="utf-8")
-    for old, replacement in pairs:
-        assert old in text, old
-        text = text.replace(old, replacement, 1)
-    path.write_text(text, encoding="utf-8")
 
 
 # Drafting through the CLI
@@ -156,7 +148,7 @@ def test_the_draft_keeps_the_comments_and_the_key_order(project: Path) -> None:
 
 def test_the_prior_avenant_is_cited_with_its_signing_date_when_known(project: Path) -> None:
     _without_2024(project)
-    _edit(_set(project, DOSSIER, "2023"),
+    edit_text(_set(project, DOSSIER, "2023"),
           ("  date_signature:             #", "  date_signature: 2023-03-15  #"))
     drafted = new(DOSSIER, "2024", root=project)
     variables = load(drafted.path)
@@ -231,7 +223,7 @@ def test_nothing_is_hard_wired_to_dijon_or_chenove(project: Path) -> None:
 
 
 def test_a_prefete_changes_every_title_of_hers(project: Path) -> None:
-    _edit(_set(project, DOSSIER, "2023"),
+    edit_text(_set(project, DOSSIER, "2023"),
           ("    civilite: Monsieur\n    prenom: Franck\n    nom: ROBINE",
            "    civilite: Madame\n    prenom: Claire\n    nom: EXEMPLE"))
     texts = _texts(build(DOSSIER, "2023", root=project).docx)
@@ -246,7 +238,7 @@ def test_a_prefete_changes_every_title_of_hers(project: Path) -> None:
 
 
 def test_a_presidente_who_is_also_maire_changes_both_titles(project: Path) -> None:
-    _edit(_set(project, DOSSIER, "2023"),
+    edit_text(_set(project, DOSSIER, "2023"),
           ("    civilite: Monsieur\n    prenom: François\n    nom: REBSAMEN",
            "    civilite: Madame\n    prenom: Camille\n    nom: EXEMPLE"))
     texts = _texts(build(DOSSIER, "2023", root=project).docx)
