@@ -217,7 +217,8 @@ def read_package(path: Path | str) -> Package:
     where = str(path)
     try:
         # Only a regular file is read: a named pipe or a device would block or never end.
-        if not stat.S_ISREG(path.stat().st_mode):
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
             if path.is_dir():
                 raise IsADirectoryError(path)
             raise CompareError("ce n’est pas un fichier ordinaire (tube, périphérique…) : "
@@ -239,7 +240,7 @@ def read_package(path: Path | str) -> Package:
             raise CompareError("fichier vide : ce n’est pas un document Word (.docx)", path=where)
         raise CompareError("ce n’est pas un document Word (.docx)", path=where)
     try:
-        size = path.stat().st_size
+        size = status.st_size
         if size > MAX_TOTAL_BYTES:
             raise _bomb(path)
         # A document of usual size is read whole, so that its unchanged parts can be copied
@@ -381,15 +382,15 @@ def package_bytes(parts: dict[str, bytes],
     which spares recompressing the large parts a redline leaves alone (styles, themes, images).
     The same parts always give the same bytes.
     """
-    stored = stored or {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
+        stored = stored if stored and _can_copy(zf) else {}
         names = sorted(parts, key=lambda n: (n != "[Content_Types].xml",
                                              not n.startswith("_rels/"), n))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             kept = stored.get(name)
-            if kept is not None and kept.data is parts[name] and _can_copy(zf):
+            if kept is not None and kept.data is parts[name]:
                 _write_stored(zf, info, kept)
                 continue
             plain = name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".emf.gz"))
