@@ -7,6 +7,7 @@ imports (docxtpl, lxml, pydantic) happen inside the commands, so ``--help`` star
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -52,6 +53,11 @@ _MESSAGES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
 ]
 
 
+def _english(message: str, *plural: Any) -> str:
+    """The text argparse gives, untranslated: ``(message)`` or ``(singular, plural, n)``."""
+    return plural[0] if plural and plural[1] != 1 else message
+
+
 def french(message: str) -> str:
     """An argparse error message in French."""
     for pattern, replace in _MESSAGES:
@@ -82,17 +88,7 @@ def _french_help(parser: argparse.ArgumentParser) -> None:
             action.help = "affiche cette aide et quitte"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="avenant", description="Avenants aux conventions : produire, vérifier, "
-                     "préparer l’année suivante, comparer.")
-    _french_help(parser)
-    parser.add_argument("--root", type=Path, default=Path("."), metavar="CHEMIN",
-                        help="dossier du projet (templates/, variables/, output/) ; "
-                             "par défaut le dossier courant")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
-
-    build = sub.add_parser("build", help="produit l’avenant (DOCX, et PDF avec --pdf)",
-                           description="Produit output/DOSSIER/VERSION/avenant-<numéro>.docx.")
+def _build_arguments(build: argparse.ArgumentParser) -> None:
     build.add_argument("dossier", nargs="?", metavar="DOSSIER")
     build.add_argument("version", nargs="?", metavar="VERSION",
                        help="nom du jeu de variables sans .yaml (souvent l’année)")
@@ -107,14 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                        help="avec --all : nombre de processus (par défaut : un par cœur)")
 
-    check = sub.add_parser("check", help="vérifie un jeu de variables",
-                           description="Vérifie un jeu de variables : erreurs et avertissements.")
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("dossier", metavar="DOSSIER")
     check.add_argument("version", metavar="VERSION")
 
-    new = sub.add_parser("new", help="prépare le jeu de variables de l’avenant suivant",
-                         description="Prépare variables/DOSSIER/VERSION.yaml à partir du "
-                                     "précédent, puis produit l’avenant.")
+
+def _new_arguments(new: argparse.ArgumentParser) -> None:
     new.add_argument("dossier", metavar="DOSSIER")
     new.add_argument("version", metavar="VERSION")
     new.add_argument("--from", dest="previous", metavar="PRECEDENT",
@@ -122,18 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--modele", metavar="KIT",
                      help="commence un nouveau dossier avec le kit KIT (chaque champ commenté)")
 
-    kits = sub.add_parser("modeles", help="liste les kits (modèles d’avenant)",
-                          description="Liste les kits de templates/.")
-    kit = sub.add_parser("modele", help="décrit un kit : chaque champ, son type, son aide",
-                         description="Décrit le kit KIT : chaque champ avec son libellé, son "
-                                     "type, son aide et un exemple.")
+
+def _kits_arguments(kits: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _kit_arguments(kit: argparse.ArgumentParser) -> None:
     kit.add_argument("kit", metavar="KIT")
     kit.add_argument("--schema", action="store_true",
                      help="affiche le schéma JSON du kit (templates/KIT/schema.json)")
 
-    diff = sub.add_parser("diff", help="compare deux versions ou deux fichiers Word",
-                          description="avenant diff DOSSIER ANCIENNE NOUVELLE, ou "
-                                      "avenant diff ANCIEN.docx NOUVEAU.docx.")
+
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     diff.add_argument("items", nargs="+", metavar="ARG",
                       help="DOSSIER ANCIENNE NOUVELLE, ou ANCIEN.docx NOUVEAU.docx")
     diff.add_argument("-o", "--output", type=Path, metavar="CHEMIN",
@@ -146,15 +141,77 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--force", action="store_true",
                       help="remplace aussi une comparaison ou un avenant modifiés à la main "
                            "(l’ancien est gardé à côté)")
-    serve = sub.add_parser("serve", help="page web locale pour rédiger et relire",
-                           description="Sert une page web locale : formulaire, vérification et "
-                                       "aperçu en direct, construction, comparaison.")
+
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--port", type=int, default=8000, help="port (par défaut : 8000)")
     serve.add_argument("--root", type=Path, default=argparse.SUPPRESS,
                        help="dossier du projet (par défaut le dossier courant)")
     serve.add_argument("--hote", default="127.0.0.1", metavar="HOTE",
                        help="adresse d’écoute (par défaut 127.0.0.1 : cette machine seulement)")
-    for command in (build, check, new, diff, kits, kit, serve):
+
+
+#: Each command: its one-line help, its description, and what adds its arguments.
+_COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "build": ("produit l’avenant (DOCX, et PDF avec --pdf)",
+              "Produit output/DOSSIER/VERSION/avenant-<numéro>.docx.", _build_arguments),
+    "check": ("vérifie un jeu de variables",
+              "Vérifie un jeu de variables : erreurs et avertissements.", _check_arguments),
+    "new": ("prépare le jeu de variables de l’avenant suivant",
+            "Prépare variables/DOSSIER/VERSION.yaml à partir du précédent, puis produit "
+            "l’avenant.", _new_arguments),
+    "modeles": ("liste les kits (modèles d’avenant)", "Liste les kits de templates/.",
+                _kits_arguments),
+    "modele": ("décrit un kit : chaque champ, son type, son aide",
+               "Décrit le kit KIT : chaque champ avec son libellé, son type, son aide et un "
+               "exemple.", _kit_arguments),
+    "diff": ("compare deux versions ou deux fichiers Word",
+             "avenant diff DOSSIER ANCIENNE NOUVELLE, ou avenant diff ANCIEN.docx "
+             "NOUVEAU.docx.", _diff_arguments),
+    "serve": ("page web locale pour rédiger et relire",
+              "Sert une page web locale : formulaire, vérification et aperçu en direct, "
+              "construction, comparaison.", _serve_arguments),
+}
+
+
+def _command_in(argv: list[str]) -> str | None:
+    """The command ``argv`` names, when it is sure to be that one; None otherwise.
+
+    >>> _command_in(["--root", "diff", "diff", "a", "b"]), _command_in(["--aide", "diff"])
+    ('diff', None)
+    """
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--root":
+            next(rest, None)
+        elif not arg.startswith("--root="):
+            return arg if arg in _COMMANDS else None
+    return None
+
+
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; only the arguments of the command ``argv`` names, if any.
+
+    Every command is listed (for ``--help`` and the error on an unknown one); adding the
+    arguments of the others would only cost the start of every command.
+    """
+    # The French of `_MESSAGES` is matched on argparse's English, so argparse must not translate
+    # it: its gettext lookups become the identity. They would also cost every command a locale
+    # search on disk (about 8 ms, a twentieth of a ``diff``) for messages we replace anyway.
+    argparse._ = _english  # type: ignore[attr-defined]
+    argparse.ngettext = _english  # type: ignore[attr-defined]
+    named = _command_in(argv) if argv is not None else None
+    parser = _Parser(prog="avenant", description="Avenants aux conventions : produire, vérifier, "
+                     "préparer l’année suivante, comparer.")
+    _french_help(parser)
+    parser.add_argument("--root", type=Path, default=Path("."), metavar="CHEMIN",
+                        help="dossier du projet (templates/, variables/, output/) ; "
+                             "par défaut le dossier courant")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    for name, (summary, description, add_arguments) in _COMMANDS.items():
+        command = sub.add_parser(name, help=summary, description=description)
+        if named is None or name == named:
+            add_arguments(command)
         _french_help(command)
     return parser
 
@@ -372,7 +429,8 @@ def _summary(batch: Any, console: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``avenant`` command."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     # This process is ours: pydantic need not scan installed packages for plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -391,5 +449,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The ``avenant`` program (and ``python -m generator``): `main`, then exit at once.
+
+    Python's own teardown (every module emptied, every object freed one by one) would cost a
+    short command such as ``diff`` a tenth of its time, for memory the system takes back
+    anyway. Each file is closed by the command that writes it; the two output streams are
+    flushed here. A usage error (argparse's `SystemExit`) exits the usual way.
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (| head), a closed stream
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

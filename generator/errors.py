@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import errno
 import re
-from dataclasses import dataclass
+
+from .slots import Slotted
 
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -73,16 +74,20 @@ class VariablesError(AvenantError):
     """A variable set cannot be read or is invalid."""
 
 
-@dataclass
-class Problem:
-    """One problem found in a variable set (an error or a warning)."""
+class Problem(Slotted):
+    """One problem found in a variable set (an error or a warning).
 
-    message: str
-    path: str | None = None
-    line: int | None = None
-    field: str | None = None  # the code's path (lists from 0); printed by shown_field
-    severity: str = "erreur"
-    label: str | None = None  # the field in the document's words (« montant de l’État »)
+    ``field`` is the code's path (lists from 0), printed by `shown_field`; ``label`` the field
+    in the document's words (« montant de l’État »).
+    """
+
+    __slots__ = ("message", "path", "line", "field", "severity", "label")
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 field: str | None = None, severity: str = "erreur",
+                 label: str | None = None) -> None:
+        self.message, self.path, self.line, self.field = message, path, line, field
+        self.severity, self.label = severity, label
 
     def __str__(self) -> str:
         field = shown_field(self.field) if self.field else None

@@ -28,12 +28,12 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import OutputError, os_reason
+from .slots import Slotted
 
 MANIFEST = "manifest.json"
 REFUSED = ("le fichier existe déjà et diffère de ce qui serait écrit ; rien n’a été modifié "
@@ -75,12 +75,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
-class Written:
+class Written(Slotted):
     """What :func:`write_all` did: files created or replaced, and backups kept."""
 
-    changed: list[Path] = field(default_factory=list)
-    backups: list[Path] = field(default_factory=list)
+    __slots__ = ("changed", "backups")
+
+    def __init__(self, changed: list[Path] | None = None,
+                 backups: list[Path] | None = None) -> None:
+        self.changed = changed if changed is not None else []
+        self.backups = backups if backups is not None else []
 
 
 def _fail(exc: OSError, label: str) -> OutputError:

@@ -9,10 +9,10 @@ in variables/ cannot make the tool read or write elsewhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, UsageError
+from .slots import Frozen
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -31,11 +31,13 @@ def version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[-_.]", version))
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(Frozen):
     """A project folder: its templates, variable sets and outputs."""
 
-    root: Path
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
     @property
     def templates(self) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from generator.compare.views import document_views
 
-from .conftest import DOSSIER, edit_text, run_cli
+from .conftest import DOSSIER, ROOT, edit_text, run_cli
 
 
 def _body(path: Path, view: str) -> list[str]:
@@ -196,3 +198,29 @@ def test_the_docxodus_engine_gives_the_same_accept_and_reject_texts(project: Pat
     redline = project / "docxodus.docx"
     assert _body(redline, "accept") == _body(out / "2024" / "avenant-2-2024.docx", "plain")
     assert _body(redline, "reject") == _body(out / "2023" / "avenant-1-2023.docx", "plain")
+
+
+def test_diff_of_two_files_starts_light(tmp_path: Path) -> None:
+    """What a ``diff`` of two files loads counts at each start: no kits, no needless module.
+
+    And argparse never searches for translations (the French is ours, matched on its English).
+    """
+    old, new = tmp_path / "ancien.docx", tmp_path / "nouveau.docx"
+    for path, text in ((old, "Le montant est de 100 euros."), (new, "Le montant est de 120.")):
+        document = docx.Document()
+        document.add_heading("Article 1 : Montant", level=1)
+        document.add_paragraph(text)
+        document.save(str(path))
+    code = ("import sys, contextlib, io, gettext\n"
+            "def looked_up(*args, **kwargs):\n"
+            "    raise SystemExit('gettext consulted')\n"
+            "gettext.dgettext = gettext.translation = looked_up\n"
+            "from generator.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['diff', {str(old)!r}, {str(new)!r}, '-o', {str(tmp_path / 'r.docx')!r}])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('generator.kits') or m in "
+            "('tempfile', 'html', 'locale', 'random')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -11,13 +11,12 @@ manifest). :func:`diff` returns a :class:`DiffResult`; the CLI prints the report
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import CommandError, OutputError, UsageError
 from ..paths import Project, check_name
+from ..slots import Slotted
 
 __all__ = ["DiffResult", "diff"]
 
@@ -68,16 +67,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@dataclass
-class DiffResult:
-    """What ``avenant diff`` compared and wrote; the CLI prints it."""
+class DiffResult(Slotted):
+    """What ``avenant diff`` compared and wrote; the CLI prints it.
 
-    comparison: Any
-    value_rows: list[tuple[str, str, str]]
-    docx: Path
-    html: Path
-    built: list[tuple[Path, bool]]  # avenants written first, and whether one was replaced
-    backups: list[Path]
+    ``built``: the avenants written first, and whether each replaced an older file.
+    """
+
+    __slots__ = ("comparison", "value_rows", "docx", "html", "built", "backups")
+
+    def __init__(self, comparison: Any, value_rows: list[tuple[str, str, str]], docx: Path,
+                 html: Path, built: list[tuple[Path, bool]], backups: list[Path]) -> None:
+        self.comparison, self.value_rows, self.docx, self.html = comparison, value_rows, docx, html
+        self.built, self.backups = built, backups
 
 
 def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None,
@@ -129,9 +130,8 @@ def diff(items: list[str], *, root: Path | str = ".", output: Path | None = None
                               "rien n’a été modifié", path=project.relative(written))
     redline, comparison = compare_bytes(old, new, author=author, date=None, explain=explain,
                                         comments=comments, engine=engine)
-    comparison = dataclasses.replace(
-        comparison, out=Path(project.relative(target)), old=Path(project.relative(old)),
-        new=Path(project.relative(new)))
+    comparison.out = Path(project.relative(target))
+    comparison.old, comparison.new = Path(project.relative(old)), Path(project.relative(new))
     value_rows = [(c.label, c.old, c.new) for c in changes]
     html = report_html(comparison, value_changes=value_rows, title=title)
     done = write_all({target: redline, html_target: html.encode("utf-8")},

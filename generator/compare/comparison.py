@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..slots import Slotted
 
 #: The kinds of change, as the reports print them.
 KINDS = ("insertion", "suppression", "modification", "mise en forme")
 
 
-@dataclass
-class Change:
+class Change(Slotted):
     """One changed passage of the document.
 
     kind: ``insertion`` (paragraphs, rows or a table added), ``suppression`` (removed),
@@ -29,14 +29,17 @@ class Change:
     ``gras ajouté : « également »``); empty when only text changed.
     """
 
-    kind: str
-    section: str
-    old_text: str
-    new_text: str
-    segments: list[tuple[str, str]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    part: str = "corps"
-    formatting: list[str] = field(default_factory=list)
+    __slots__ = ("kind", "section", "old_text", "new_text", "segments", "reasons", "part",
+                 "formatting")
+
+    def __init__(self, kind: str, section: str, old_text: str, new_text: str,
+                 segments: list[tuple[str, str]] | None = None, reasons: list[str] | None = None,
+                 part: str = "corps", formatting: list[str] | None = None) -> None:
+        self.kind, self.section, self.old_text, self.new_text = kind, section, old_text, new_text
+        self.segments = segments if segments is not None else []
+        self.reasons = reasons if reasons is not None else []
+        self.part = part
+        self.formatting = formatting if formatting is not None else []
 
     @property
     def deleted(self) -> list[str]:
@@ -49,18 +52,16 @@ class Change:
         return [text for op, text in self.segments if op == "+"]
 
 
-@dataclass
-class Comparison:
+class Comparison(Slotted):
     """The result of `compare`: where the redline went, and what changed."""
 
-    old: Path
-    new: Path
-    out: Path
-    changes: list[Change]
-    engine: str = "interne"
-    author: str = "avenant"
-    date: str = ""
-    revisions: int = 0
+    __slots__ = ("old", "new", "out", "changes", "engine", "author", "date", "revisions")
+
+    def __init__(self, old: Path, new: Path, out: Path, changes: list[Change],
+                 engine: str = "interne", author: str = "avenant", date: str = "",
+                 revisions: int = 0) -> None:
+        self.old, self.new, self.out, self.changes = old, new, out, changes
+        self.engine, self.author, self.date, self.revisions = engine, author, date, revisions
 
     @property
     def identical(self) -> bool:

@@ -14,13 +14,13 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import CompareError, os_reason
+from ..slots import Frozen, Slotted
 
 #: Caps on what one document may expand to. A 300-page avenant is about 3 MB of XML; images
 #: make the rest. Far above real documents, far below what would exhaust the machine.
@@ -58,40 +58,47 @@ XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=
                              remove_blank_text=False)
 
 
-@dataclass
-class Relationship:
+class Relationship(Slotted):
     """One relationship of a part: its id, type, target and whether the target is external."""
 
-    rid: str
-    type: str
-    target: str
-    external: bool = False
+    __slots__ = ("rid", "type", "target", "external")
+
+    def __init__(self, rid: str, type: str, target: str, external: bool = False) -> None:
+        self.rid, self.type, self.target, self.external = rid, type, target, external
 
 
-@dataclass(frozen=True)
-class StoredPart:
+class StoredPart(Frozen):
     """A part as its zip holds it: the compressed bytes, their method and CRC, and the part."""
 
-    data: bytes
-    compressed: bytes
-    compress_type: int
-    crc: int
+    __slots__ = ("data", "compressed", "compress_type", "crc")
+
+    def __init__(self, data: bytes, compressed: bytes, compress_type: int, crc: int) -> None:
+        self.data, self.compressed, self.compress_type, self.crc = (data, compressed,
+                                                                     compress_type, crc)
 
 
-@dataclass
-class Package:
-    """A DOCX read in memory: its parts by name (no leading slash), content types, main part."""
+class Package(Slotted):
+    """A DOCX read in memory: its parts by name (no leading slash), content types, main part.
 
-    path: Path
-    parts: dict[str, bytes]
-    defaults: dict[str, str] = field(default_factory=dict)
-    overrides: dict[str, str] = field(default_factory=dict)
-    main: str = "word/document.xml"
-    _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
-    _rels: dict[str, tuple[int, dict[str, Relationship]]] = field(default_factory=dict,
-                                                                  repr=False)
-    #: Each part as compressed in the file it was read from, to be copied without recompressing.
-    stored: dict[str, StoredPart] = field(default_factory=dict, repr=False)
+    ``stored``: each part as compressed in the file it was read from, to be copied without
+    recompressing.
+    """
+
+    __slots__ = ("path", "parts", "defaults", "overrides", "main", "stored", "_xml", "_rels")
+
+    def __init__(self, path: Path, parts: dict[str, bytes],
+                 defaults: dict[str, str] | None = None,
+                 overrides: dict[str, str] | None = None, main: str = "word/document.xml",
+                 stored: dict[str, StoredPart] | None = None) -> None:
+        self.path, self.parts, self.main = path, parts, main
+        self.defaults = defaults if defaults is not None else {}
+        self.overrides = overrides if overrides is not None else {}
+        self.stored = stored if stored is not None else {}
+        self._xml: dict[str, etree._Element] = {}
+        self._rels: dict[str, tuple[int, dict[str, Relationship]]] = {}
+
+    def __repr__(self) -> str:
+        return f"Package(path={self.path!r}, parts={sorted(self.parts)!r})"
 
     def content_type(self, name: str) -> str:
         """The content type of a part, from its override or its extension's default."""

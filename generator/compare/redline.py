@@ -11,10 +11,10 @@ import copy
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from lxml import etree
 
+from ..slots import Slotted
 from .align import matching_blocks
 from .atoms import flatten, plain_text, refine
 from .blocks import align_blocks, block_key, block_text, text_length
@@ -68,13 +68,13 @@ _RUN = w("r")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
 
 
-@dataclass
-class _Side:
+class _Side(Slotted):
     """One side (old or new) of the part being compared."""
 
-    package: Package
-    part: str
-    resolve: Callable[[str], str]
+    __slots__ = ("package", "part", "resolve")
+
+    def __init__(self, package: Package, part: str, resolve: Callable[[str], str]) -> None:
+        self.package, self.part, self.resolve = package, part, resolve
 
 
 class Redliner:

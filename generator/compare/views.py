@@ -14,11 +14,11 @@ accept).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from ..slots import Frozen, Slotted
 from .docx_zip import Package, read_package
 from .layout import (
     CELL_DEL,
@@ -75,11 +75,11 @@ _FLD_CHAR, _FLD_CHAR_TYPE, _FLD_SIMPLE = w("fldChar"), w("fldCharType"), w("fldS
 _BR, _BR_TYPE, _NOTE_ID = w("br"), w("type"), w("id")
 
 
-@dataclass
-class _Walk:
-    view: str
-    notes: dict[str, list[str]]
-    fields: bool = True
+class _Walk(Slotted):
+    __slots__ = ("view", "notes", "fields")
+
+    def __init__(self, view: str, notes: dict[str, list[str]], fields: bool = True) -> None:
+        self.view, self.notes, self.fields = view, notes, fields
 
 
 def _mark_removed(status: str | None, view: str) -> bool:
@@ -256,12 +256,13 @@ def document_views(source: Path | str | Package, view: str = "plain",
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-@dataclass(frozen=True)
-class ParagraphFormat:
+class ParagraphFormat(Frozen):
     """The look of one paragraph in a view: its style and its runs as (text, emphasis) pairs."""
 
-    style: str
-    runs: tuple[tuple[str, str], ...]
+    __slots__ = ("style", "runs")
+
+    def __init__(self, style: str, runs: tuple[tuple[str, str], ...]) -> None:
+        self.style, self.runs = style, runs
 
 
 def paragraph_formats(container: etree._Element, view: str = "plain") -> list[ParagraphFormat]:
