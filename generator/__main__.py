@@ -1,5 +1,9 @@
 """``python -m generator``: the same as the ``avenant`` command."""
 
-from .cli import run
+import gc
+
+gc.disable()  # as `generator.cli.run` does, from before the command line's imports
+
+from .cli import run  # noqa: E402
 
 run()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import re
 import sys
@@ -250,6 +251,19 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # A diff is short, and makes no reference cycles worth collecting (as the comparison
+    # itself, see `generator.compare.build_redline`): the cyclic collector would only walk
+    # again and again over the modules it imports and the documents it reads.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _diff_files(args, parser)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _diff_files(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .commands.diff import diff
     from .compare import report_text
     from .errors import CommandError
@@ -432,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = _parser(argv)
     args = parser.parse_args(argv)
+    if args.command != "diff":
+        gc.enable()  # the program starts without the cyclic collector (see run): only diff
     # This process is ours: pydantic need not scan installed packages for plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from .errors import AvenantError
@@ -456,7 +472,12 @@ def run() -> NoReturn:
     short command such as ``diff`` a tenth of its time, for memory the system takes back
     anyway. Each file is closed by the command that writes it; the two output streams are
     flushed here. A usage error (argparse's `SystemExit`) exits the usual way.
+
+    The cyclic garbage collector is off while the program starts: it would walk again and
+    again over the modules being imported. `main` turns it back on for every command but
+    ``diff``.
     """
+    gc.disable()  # while the program starts (main gives it back to all but diff, see _diff)
     status = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader gone (| head), a closed stream

@@ -54,3 +54,19 @@ def test_python_dash_m_and_the_console_script_are_the_same_program(tmp_path: Pat
 def test_no_command_prints_help_and_exits_2(tmp_path: Path) -> None:
     result = run_cli(cwd=tmp_path)
     assert result.returncode == 2
+
+
+def test_the_program_collects_cycles_in_every_command_but_diff(tmp_path: Path) -> None:
+    """``run`` starts without the cyclic collector; every command but diff gets it back."""
+    code = ("import gc, sys\n"
+            "from generator import cli\n"
+            "cli._run = lambda args, parser: print(args.command, gc.isenabled()) or 0\n"
+            "sys.argv = ['avenant', *sys.argv[1:]]\n"
+            "cli.run()\n")
+    seen = []
+    for args in (["modeles"], ["serve"], ["build", "--all"], ["diff", "a.docx", "b.docx"]):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60)
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.strip())
+    assert seen == ["modeles True", "serve True", "build True", "diff False"]

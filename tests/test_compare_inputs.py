@@ -377,10 +377,9 @@ def test_a_bomb_given_as_the_new_document_is_refused_before_it_is_decompressed(t
 
     old = _good(tmp_path)
     bomb = _bomb_document(old, tmp_path / "bombe.docx", 400 << 20)
-    script = ("import resource, runpy, sys\n"
-              "sys.argv = ['generator', 'diff', sys.argv[1], sys.argv[2], '-o', sys.argv[3]]\n"
-              "try:\n    runpy.run_module('generator', run_name='__main__')\n"
-              "except SystemExit as end:\n    code = end.code\n"
+    script = ("import resource, sys\n"
+              "from generator.cli import main\n"
+              "code = main(['diff', sys.argv[1], sys.argv[2], '-o', sys.argv[3]])\n"
               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code)\n")
     done = subprocess.run([sys.executable, "-c", script, str(old), str(bomb),
                            str(tmp_path / "r.docx")], cwd=tmp_path, capture_output=True,

@@ -90,15 +90,19 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CompareError, OutputError, UsageError
 from ..files import write_atomic
 from .comparison import KINDS, Change, Comparison
 from .docx_zip import Package, package_bytes, read_package
 from .report import ValueChange, describe, report_html, report_text
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ENGINES = ("interne", "docxodus")
 
@@ -114,10 +118,13 @@ def validate_docx(path: Path | str) -> None:
 def iso_date(date: datetime) -> str:
     """A revision date as Word writes it: UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
 
+    >>> from datetime import datetime
     >>> iso_date(datetime(2024, 3, 1, 9, 30))
     '2024-03-01T09:30:00Z'
     """
     if date.tzinfo is not None:
+        from datetime import UTC
+
         date = date.astimezone(UTC)
     return date.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -132,7 +139,12 @@ def revision_date(date: datetime | None, new: Package) -> str:
         return iso_date(date)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return iso_date(datetime.fromtimestamp(int(epoch), UTC))
+        try:
+            when = time.gmtime(int(epoch))
+        except (OverflowError, OSError):
+            when = None
+        if when is not None and when.tm_year <= 9999:  # else no date Word reads
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", when)
     return new.own_date() or ""
 
 

@@ -34,7 +34,8 @@ _NGRAMS = (4, 16, 64)
 Block = tuple[int, int, int]
 
 
-def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple]:
+def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str],
+                    exact_cells: int = _LCS_LIMIT) -> list[tuple]:
     """Opcodes (as difflib's) matching equal keys, in linear time on documents.
 
     Common ends first; what lies between gets a longest common subsequence when small, else
@@ -44,6 +45,11 @@ def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tu
     on each side anchor it instead. A stretch with no anchor at all and too large for a longest
     common subsequence is replaced whole: bounded time, never quadratic.
 
+    ``exact_cells``: stretches up to this size (old × new keys) go straight to the longest
+    common subsequence; larger ones are cut at their anchors first, and get one only when they
+    have none. A document's blocks, mostly found once each, need few cells: their anchors
+    leave small gaps.
+
     >>> matching_blocks(["a", "b", "c"], ["a", "x", "c"])
     [('equal', 0, 1, 0, 1), ('replace', 1, 2, 1, 2), ('equal', 2, 3, 2, 3)]
     """
@@ -51,13 +57,14 @@ def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tu
     stack = [(0, len(old_keys), 0, len(new_keys))]
     while stack:
         # Explicit stack, last region first: blocks come out in order once sorted.
-        stack.extend(reversed(_patience(old_keys, new_keys, *stack.pop(), blocks)))
+        stack.extend(reversed(_patience(old_keys, new_keys, *stack.pop(), blocks,
+                                        exact_cells)))
     blocks.sort()
     return _opcodes(blocks, len(old_keys), len(new_keys))
 
 
 def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, bhi: int,
-              blocks: list[Block]) -> list[tuple[int, int, int, int]]:
+              blocks: list[Block], exact_cells: int) -> list[tuple[int, int, int, int]]:
     """Match one region: add the blocks found, return the sub-regions left to match."""
     start = alo
     while alo < ahi and blo < bhi and a[alo] == b[blo]:
@@ -71,7 +78,8 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
         blocks.append((ahi, bhi, end - ahi))
     if alo >= ahi or blo >= bhi:
         return []
-    if (ahi - alo) * (bhi - blo) <= _LCS_LIMIT:
+    cells = (ahi - alo) * (bhi - blo)
+    if cells <= min(exact_cells, _LCS_LIMIT):
         blocks.extend(_lcs(a, alo, ahi, b, blo, bhi))
         return []
     anchors = [(i, j, 1) for i, j in _unique_anchors(a, alo, ahi, b, blo, bhi)]
@@ -79,6 +87,9 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
         if anchors or size > min(ahi - alo, bhi - blo):
             break
         anchors = _ngram_anchors(a, alo, ahi, b, blo, bhi, size)
+    if not anchors and cells <= _LCS_LIMIT:
+        blocks.extend(_lcs(a, alo, ahi, b, blo, bhi))
+        return []
     regions = []
     i, j = alo, blo
     for ai, bj, size in anchors:

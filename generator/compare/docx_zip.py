@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import stat
 import struct
 import zipfile
 import zlib
-from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -35,6 +35,8 @@ MAX_COPIED_FILE_BYTES = 32 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+#: Word's own date form, already UTC (``dcterms:modified``).
+_UTC_STAMP = re.compile(r"(?!0000)\d{4}-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z")
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -156,9 +158,18 @@ def _w3cdtf(text: str | None) -> str | None:
 
     >>> _w3cdtf("2024-03-01T10:30:00+01:00"), _w3cdtf("2024-03-01T09:30:00Z"), _w3cdtf("hier")
     ('2024-03-01T09:30:00Z', '2024-03-01T09:30:00Z', None)
+    >>> [_w3cdtf(f"{day}T10:00:00Z") for day in ("2024-02-29", "2023-02-29", "2024-13-01")]
+    ['2024-02-29T10:00:00Z', None, None]
     """
+    text = (text or "").strip()
+    found = _UTC_STAMP.fullmatch(text)
+    if found and 1 <= int(found[1]) <= 12 and 1 <= int(found[2]) <= 28 and \
+            int(found[3]) < 24 and int(found[4]) < 60 and int(found[5]) < 60:
+        return text  # Word's own form, a valid date: no need of `datetime`, slow to import
+    from datetime import UTC, datetime
+
     try:
-        when = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
     if when.tzinfo is not None:

@@ -41,8 +41,11 @@ class Notes:
 
     def pair_within(self, o: etree._Element, n: etree._Element) -> None:
         """Pair the note references of two identical blocks, in order."""
+        refs = list(o.iter(*NOTE_REF.values()))
+        if not refs:
+            return  # the blocks are identical: no note on one side, none on the other
         for kind, tag in NOTE_REF.items():
-            olds = [r.get(w("id"), "") for r in o.iter(tag)]
+            olds = [r.get(w("id"), "") for r in refs if r.tag == tag]
             news = [r.get(w("id"), "") for r in n.iter(tag)]
             self.paired[kind].extend(zip(olds, news, strict=False))
 

@@ -65,6 +65,9 @@ from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
 _RUN = w("r")
+#: Gaps between blocks found once on each side get a longest common subsequence up to this
+#: size; a whole document's would cost a diff several milliseconds for nothing.
+_EXACT_BLOCK_CELLS = 1_000
 _PICTURES = (w("drawing"), w("pict"), w("object"))
 
 
@@ -189,7 +192,7 @@ class Redliner:
         old_keys = [block_key(b, self.old.resolve) for b in old_blocks]
         new_keys = [block_key(b, self.new.resolve) for b in new_blocks]
         cursor: etree._Element | None = None
-        for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys):
+        for tag, i1, i2, j1, j2 in matching_blocks(old_keys, new_keys, _EXACT_BLOCK_CELLS):
             if tag == "equal":
                 for o, n in zip(old_blocks[i1:i2], new_blocks[j1:j2], strict=True):
                     self.pair_block(o, n)
