@@ -46,6 +46,7 @@ from .ooxml import (
     mark_block,
     ppr_key,
     rpr_key,
+    same_tree,
     strip_markers,
     w,
 )
@@ -307,7 +308,7 @@ class Redliner:
         """
         if n.tag == P:
             self.counterparts[o] = n
-        if same_key and etree.tostring(o) == etree.tostring(n):
+        if same_key and same_tree(o, n):
             self.notes.pair_within(o, n)
             return
         if n.tag == P:
@@ -376,7 +377,7 @@ class Redliner:
             old_boxes = [b for el in old_els if el is not None for b in el.iter(TXBX_CONTENT)]
             new_boxes = [b for el in new_els if el is not None for b in el.iter(TXBX_CONTENT)]
             for old_box, new_box in zip(old_boxes, new_boxes, strict=False):
-                if etree.tostring(old_box) != etree.tostring(new_box):
+                if not same_tree(old_box, new_box):
                     self.diff_container(old_box, new_box)
 
 

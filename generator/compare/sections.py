@@ -34,47 +34,65 @@ def reads_as_heading(text: str) -> bool:
     return len(text) <= _MAX_HEADING and bool(_HEADING_TEXT.match(text.lower()))
 
 
+_STYLE, _TYPE, _STYLE_ID, _NAME, _VAL = w("style"), w("type"), w("styleId"), w("name"), w("val")
+_BASED_ON, _OUTLINE, _P_STYLE = w("basedOn"), w("outlineLvl"), w("pStyle")
+
+
+def _child(el: etree._Element | None, tag: str) -> etree._Element | None:
+    """The first child of ``el`` with this tag (properties come first: a loop beats find)."""
+    if el is not None:
+        for child in el:
+            if child.tag == tag:
+                return child
+    return None
+
+
+def _outline(ppr: etree._Element | None) -> bool:
+    """Whether paragraph properties set an outline level (0 to 8: a heading's)."""
+    level = _child(ppr, _OUTLINE)
+    value = level.get(_VAL, "9") if level is not None else "9"
+    return value.isdigit() and int(value) < 9
+
+
 class Headings:
-    """Tells headings apart, from a package's styles."""
+    """Tells headings apart, from the packages' styles (the first package's come first).
+
+    A style is looked at only when a paragraph uses it: its name (« heading 1 », « Titre 2 »)
+    or its outline level, or those of the style it is based on, make it a heading style.
+    """
 
     def __init__(self, *packages: Package) -> None:
-        self.styles: dict[str, bool] = {}
+        self._styles: dict[str, etree._Element] = {}
+        self._heading: dict[str, bool] = {}
         read: list[bytes] = []
         for package in packages:
-            self._read_styles(package, read)
+            self._index_styles(package, read)
 
-    def _read_styles(self, package: Package, read: list[bytes]) -> None:
+    def _index_styles(self, package: Package, read: list[bytes]) -> None:
         rels = package.rels(package.main)
         part = next((r.target for r in rels.values() if r.type.endswith("/styles")), None)
         if part is None or part not in package.parts or package.parts[part] in read:
             return  # styles identical to a package's already read add nothing
         read.append(package.parts[part])
-        root = package.xml(part)
-        based: dict[str, str] = {}
-        own: dict[str, bool] = {}
-        for style in root.iter(w("style")):
-            if style.get(w("type")) not in (None, "paragraph"):
-                continue
-            sid = style.get(w("styleId"), "")
-            name_el = style.find(w("name"))
-            name = name_el.get(w("val"), "") if name_el is not None else ""
-            ppr = style.find(PPR)
-            outline = ppr.find(w("outlineLvl")) if ppr is not None else None
-            level = outline.get(w("val")) if outline is not None else None
-            own[sid] = bool(_HEADING_NAME.match(name) or _HEADING_NAME.match(sid)) or (
-                level is not None and level.isdigit() and int(level) < 9)
-            base = style.find(w("basedOn"))
-            if base is not None:
-                based[sid] = base.get(w("val"), "")
-        for sid in own:
-            seen, current, result = set(), sid, False
-            while current and current not in seen:
-                seen.add(current)
-                if own.get(current):
-                    result = True
-                    break
-                current = based.get(current, "")
-            self.styles.setdefault(sid, result)
+        for style in package.xml(part).iterchildren(_STYLE):
+            if style.get(_TYPE) in (None, "paragraph"):
+                self._styles.setdefault(style.get(_STYLE_ID, ""), style)
+
+    def heading_style(self, sid: str) -> bool:
+        """Whether the paragraph style ``sid`` (or one it is based on) is a heading's."""
+        known = self._heading.get(sid)
+        if known is None:
+            known = self._heading[sid] = False  # a loop of basedOn stops here
+            style = self._styles.get(sid)
+            if style is not None:
+                name = _child(style, _NAME)
+                name_text = name.get(_VAL, "") if name is not None else ""
+                base = _child(style, _BASED_ON)
+                known = bool(_HEADING_NAME.match(name_text) or _HEADING_NAME.match(sid)) or \
+                    _outline(_child(style, PPR)) or (
+                        base is not None and self.heading_style(base.get(_VAL, "")))
+                self._heading[sid] = known
+        return known
 
     def is_heading(self, p: etree._Element, text: str, reject: bool = False) -> bool:
         """Whether a paragraph is a heading (with its old properties when ``reject``)."""
@@ -84,18 +102,15 @@ class Headings:
 
     def styled(self, p: etree._Element, reject: bool = False) -> bool:
         """Whether a paragraph's style or outline level makes it a heading."""
-        ppr = p.find(PPR)
-        if reject and ppr is not None and ppr.find(PPR_CHANGE) is not None:
-            ppr = ppr.find(PPR_CHANGE).find(PPR)
-        if ppr is not None:
-            style = ppr.find(w("pStyle"))
-            if style is not None and self.styles.get(style.get(w("val"), "")):
-                return True
-            outline = ppr.find(w("outlineLvl"))
-            if outline is not None and outline.get(w("val"), "9").isdigit() and \
-                    int(outline.get(w("val"), "9")) < 9:
-                return True
-        return False
+        ppr = _child(p, PPR)
+        if reject:
+            change = _child(ppr, PPR_CHANGE)
+            if change is not None:
+                ppr = _child(change, PPR)
+        if ppr is None:
+            return False
+        style = _child(ppr, _P_STYLE)
+        return (style is not None and self.heading_style(style.get(_VAL, ""))) or _outline(ppr)
 
     def view_heading(self, p: etree._Element, view: str) -> str | None:
         """A changed paragraph's text in a view when it is a heading there, else None.

@@ -19,7 +19,7 @@ from .align import align, dice, matching_blocks
 from .atoms import plain_text
 from .blocks import row_text
 from .layout import CELL_DEL, CELL_INS, mark_cell, track_cell, track_row, track_table
-from .ooxml import DEL, INS, TC, TR, P, mark_row
+from .ooxml import DEL, INS, TC, TR, P, mark_row, same_tree
 from .records import Anchor, Detail, Record
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def pair_row(self: Redliner, o: etree._Element, n: etree._Element, details: list
     Cells pair by text, then by similarity; an unpaired new cell is marked inserted, an
     unpaired old one comes back deleted in its place.
     """
-    if etree.tostring(o) == etree.tostring(n):
+    if same_tree(o, n):
         self.notes.pair_within(o, n)
         return
     found = track_row(o, n, self.rev)
