@@ -141,6 +141,29 @@ def _patch_sizes(data: bytearray, name: str, size: int) -> None:
         start = index + 1
 
 
+def altered_stored_part(tmp_path: Path, good: Path) -> Path:
+    """A part stored uncompressed whose bytes changed after its CRC was written."""
+    path = tmp_path / "altere.docx"
+    with zipfile.ZipFile(good) as zf, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+        for info in zf.infolist():
+            out.writestr(info.filename, zf.read(info))
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Un paragraphe.", b"Un paragraphz.", 1))
+    return path
+
+
+def altered_deflated_part(tmp_path: Path, good: Path) -> Path:
+    """A deflated part with one byte of its compressed stream changed."""
+    path = _rewrite(good, tmp_path / "altere.docx", lambda parts: None)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
 BAD = {
     "pas un docx": (not_a_docx, "ce n’est pas un document Word"),
     "fichier vide": (empty, "fichier vide"),
@@ -154,6 +177,8 @@ BAD = {
     "bombe (taille déclarée)": (bomb_declared, "bombe zip"),
     "bombe (parties nombreuses)": (bomb_many_parts, "bombe zip"),
     "bombe (taille mensongère)": (bomb_lying, "document corrompu"),
+    "partie altérée (stockée)": (altered_stored_part, "document corrompu"),
+    "partie altérée (compressée)": (altered_deflated_part, "document corrompu"),
 }
 
 
@@ -209,6 +234,29 @@ def test_decompression_stops_at_the_cap_whatever_the_sizes_say(tmp_path, monkeyp
     finally:
         tracemalloc.stop()
     assert peak < 4 * 1024 * 1024
+
+
+def test_a_document_read_whole_is_inflated_within_its_declared_size(tmp_path):
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.bin", bytes(3 * 1024 * 1024))
+    data = content.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo("big.bin")
+    compressed = docx_zip._compressed(data, info)
+    assert compressed is not None
+    with pytest.raises(CompareError, match="bombe zip"):
+        docx_zip._inflate(compressed, info, 1024 * 1024, tmp_path / "x.docx")
+    assert docx_zip._inflate(compressed, info, 1 << 30, tmp_path / "x.docx") == bytes(3 << 20)
+    info.file_size = 1024  # a size that lies: never more is inflated
+    tracemalloc.start()
+    try:
+        with pytest.raises(zipfile.BadZipFile):
+            docx_zip._inflate(compressed, info, 1 << 30, tmp_path / "x.docx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024
 
 
 def test_entities_are_never_expanded(tmp_path):
