@@ -282,7 +282,7 @@ def _typed_prior(path: Path) -> Path:
     return path
 
 
-def whole_diffs(folder: Path, runs: int = 3) -> list[tuple[str, float, float]]:
+def whole_diffs(folder: Path, runs: int = 5) -> list[tuple[str, float, float]]:
     """``avenant diff`` as a whole process against Docxodus's: (name, ours, theirs) seconds.
 
     On the shipped pair (2023 → 2024, built), and on a hand-typed prior against the built

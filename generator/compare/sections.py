@@ -15,7 +15,7 @@ from .docx_zip import Package
 from .ooxml import DEL, INS, PPR, PPR_CHANGE, P, T, paragraph_mark, w
 from .views import paragraph_text
 
-_HEADING_NAME = re.compile(r"^(heading|titre|überschrift)\s*\d", re.IGNORECASE)
+_HEADING_NAME = re.compile(r"(heading|titre|überschrift)\s*\d")  # on lower-cased names
 # Matched on the lower-cased text: compiled ignoring case, it would cost every ``diff`` 3 ms.
 _HEADING_TEXT = re.compile(
     r"^\s*(article|titre|chapitre|annexe|section)\s+(\d+|[ivxlc]+|premier|unique)\b"
@@ -86,9 +86,9 @@ class Headings:
             style = self._styles.get(sid)
             if style is not None:
                 name = _child(style, _NAME)
-                name_text = name.get(_VAL, "") if name is not None else ""
+                names = (name.get(_VAL, "") if name is not None else "", sid)
                 base = _child(style, _BASED_ON)
-                known = bool(_HEADING_NAME.match(name_text) or _HEADING_NAME.match(sid)) or \
+                known = any(_HEADING_NAME.match(n.lower()) for n in names) or \
                     _outline(_child(style, PPR)) or (
                         base is not None and self.heading_style(base.get(_VAL, "")))
                 self._heading[sid] = known
