@@ -34,10 +34,11 @@ def version_key(version: str) -> tuple:
 class Project(Frozen):
     """A project folder: its templates, variable sets and outputs."""
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "_resolved")
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._resolved: Path | None = None
 
     @property
     def templates(self) -> Path:
@@ -87,7 +88,9 @@ class Project(Frozen):
     def relative(self, path: Path) -> str:
         """A path as the user should read it: relative to the project when inside it."""
         try:
-            return str(path.resolve().relative_to(self.root.resolve()))
+            if self._resolved is None:
+                self._resolved = self.root.resolve()
+            return str(path.resolve().relative_to(self._resolved))
         except ValueError:
             return str(path)
 

@@ -1,5 +1,7 @@
 """Record classes for the command line's hot path: equality and repr from ``__slots__``.
 
+A record's value is its public slots; a slot whose name starts with ``_`` is a cache of it.
+
 `dataclasses` makes each class's methods with `exec` when the module is imported: about a
 millisecond a class, plus its own import, which a short command such as ``avenant diff`` pays
 at every start. The records on that path derive from `Slotted` and write their ``__init__``.
@@ -18,12 +20,12 @@ from typing import Any
 
 
 class Slotted:
-    """Equality (same class, same slot values) and a repr of the public slots."""
+    """Equality (same class, same public slot values) and a repr of the public slots."""
 
     __slots__: tuple[str, ...] = ()
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, name) for name in self.__slots__ if not name.startswith("_"))
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
