@@ -74,9 +74,9 @@ def _chunks(text: str) -> list[Atom]:
     return [_chunk_atom(c) for c in chunk(text)]
 
 
-def _every_word(olds: list[Atom], news: list[Atom]) -> tuple[list[Atom], list[Atom]]:
+def _every_word(olds: list[Atom], news: list[Atom]) -> tuple[list[Atom], list[Atom], list]:
     """The plain refinement: every chunk cut into all its words."""
-    return [w for a in olds for w in _words(a.text)], [w for a in news for w in _words(a.text)]
+    return refine(olds, news, joined=False)
 
 
 def _readable(fine_old: list, fine_new: list, ops: list) -> list[tuple[str, str, str]]:

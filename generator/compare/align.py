@@ -10,6 +10,7 @@ linear-ish even on a paragraph of megabytes); what differs in between is paired 
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -70,6 +71,16 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     if ahi < end:
         blocks.append((ahi, bhi, end - ahi))
     if alo >= ahi or blo >= bhi:
+        return []
+    if ahi - alo == 1 or bhi - blo == 1:
+        # One item on a side (most gaps between anchors): kept where first found, as `_lcs`
+        # would keep it.
+        if ahi - alo == 1:
+            found = [j for j in range(blo, bhi) if b[j] == a[alo]][:1]
+            blocks.extend((alo, j, 1) for j in found)
+        else:
+            found = [i for i in range(alo, ahi) if a[i] == b[blo]][:1]
+            blocks.extend((i, blo, 1) for i in found)
         return []
     if (ahi - alo) * (bhi - blo) <= _LCS_LIMIT:
         blocks.extend(_lcs(a, alo, ahi, b, blo, bhi))
@@ -162,6 +173,9 @@ def _increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest run of ``candidates`` (sorted on old position) increasing on new position."""
     if not candidates:
         return []
+    js = [j for _, j in candidates]
+    if all(map(operator.lt, js, js[1:])):
+        return candidates  # nothing moved (most text): all of them, found at C speed
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(candidates)

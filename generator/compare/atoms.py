@@ -10,8 +10,8 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import operator
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,9 +32,9 @@ from .ooxml import (
     w,
 )
 from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
+from .words import Op, word_matches
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
-_SIGN = re.compile(r"[.;!?:]")
 _TEXT = operator.attrgetter("text")
 
 _SIMPLE_RUN_CHILDREN = {
@@ -202,37 +202,41 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-#: Significant words kept one by one on each side of what differs (see `refine`). One is
-#: enough for the tidying of `generator.compare.words` to decide alike: an equal stretch
-#: between two changes is thin when it holds at most one significant word and no sentence
-#: sign; a joined atom never holds a sentence sign, and once the word next to the change is
-#: read, any joined atom holding a word makes the stretch thick either way.
+#: Significant words kept one by one on each side of a change (see `refine`). One is enough
+#: for the tidying of `generator.compare.words` to decide alike: an equal stretch between two
+#: changes is thin when it holds at most one significant word and no sentence sign; a joined
+#: atom never holds a sentence sign, and once the word next to each change is its own atom,
+#: any joined atom holding a word makes the stretch thick either way.
 _NEAR = 1
 
 
-def refine(olds: Sequence[Atom], news: Sequence[Atom]) -> tuple[list[Atom], list[Atom]]:
-    """Word atoms for two stretches of atoms that differ (chunks, see `flatten`'s ``chunks``).
+def refine(olds: Sequence[Atom], news: Sequence[Atom],
+           joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
+    """Word atoms, and the operations on them, for two stretches of atoms that differ.
 
-    Only what lies between the words both stretches start and end with is cut word by word
-    (with a few equal words either side): the rest of each chunk becomes a few atoms, cut after
-    each sentence sign as words would be, so the word comparison and its tidying see the same
-    sentences and thin stretches at a fraction of the atoms. Other atoms stay as they are.
+    Chunks (see `flatten`'s ``chunks``) are cut into tokens and matched word by word
+    (`word_matches`) as strings; atoms are then made one by one only where the tidying of
+    `generator.compare.words` reads them so: each changed token, the `_NEAR` significant words
+    beside each change, each sentence sign. The rest of each chunk's equal text becomes a few
+    joined atoms, cut alike on both sides so that they pair. With ``joined`` false, every token
+    is its own atom (what the joined atoms must read like). Other atoms stay as they are.
     """
     old_tokens = [_chunk_tokens(a) for a in olds]
     new_tokens = [_chunk_tokens(a) for a in news]
-    flat_old = [t for tokens in old_tokens for t in tokens]
-    flat_new = [t for tokens in new_tokens for t in tokens]
-    limit = min(len(flat_old), len(flat_new))
-    head = 0
-    while head < limit and flat_old[head] == flat_new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and flat_old[-1 - tail] == flat_new[-1 - tail]:
-        tail += 1
-    head = _far(flat_old[head - 1::-1] if head else [], head, False)
-    tail = _far(flat_old[len(flat_old) - tail:], tail, True)
-    return (_refined(olds, old_tokens, head, len(flat_old) - tail),
-            _refined(news, new_tokens, head, len(flat_new) - tail))
+    flat_old = list(itertools.chain.from_iterable(old_tokens))
+    flat_new = list(itertools.chain.from_iterable(new_tokens))
+    ops = _token_ops(flat_old, flat_new)
+    old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
+    new_starts = [0, *itertools.accumulate(map(len, new_tokens))]
+    if joined:
+        old_cuts, new_cuts = _cuts(ops, flat_old, old_starts, new_starts)
+    else:
+        old_cuts, new_cuts = bytearray(b"\x01" * (len(flat_old) + 1)), \
+            bytearray(b"\x01" * (len(flat_new) + 1))
+    fine_old, at_old = _cut(olds, old_tokens, old_starts, old_cuts)
+    fine_new, at_new = _cut(news, new_tokens, new_starts, new_cuts)
+    return fine_old, fine_new, [(tag, at_old[i1], at_old[i2], at_new[j1], at_new[j2])
+                                for tag, i1, i2, j1, j2 in ops]
 
 
 def _chunk_tokens(atom: Atom) -> list:
@@ -240,65 +244,121 @@ def _chunk_tokens(atom: Atom) -> list:
     return tokenize(atom.text) if atom.kind == "text" and atom.chunk else [atom]
 
 
-def _far(tokens: Sequence, count: int, word_start: bool) -> int:
-    """How many of the ``count`` equal tokens (nearest first) may be joined.
+def _key(item: str | Atom) -> str:
+    return token_key(item) if type(item) is str else item.key
 
-    All but the nearest holding `_NEAR` significant words (none when fewer), and, with
-    ``word_start``, up to a space (where both sides cut their chunks alike).
+
+def _shown(item: str | Atom) -> str:
+    return item if type(item) is str else item.text
+
+
+def _significant(item: str | Atom) -> bool:
+    return any(map(str.isalnum, item)) if type(item) is str else item.significant
+
+
+def _token_ops(old: list, new: list) -> list[Op]:
+    """Equal and changed spans of two token sequences (tokens, or atoms standing for themselves).
+
+    Tokens of equal keys whose exact text differs (a no-break space become an ordinary one)
+    are a change, so that rejecting gives back the exact old text.
     """
-    seen = 0
-    for k, token in enumerate(tokens[:count]):
-        if seen < _NEAR:
-            seen += any(map(str.isalnum, token))
-            if seen < _NEAR or word_start:
-                continue
-        if not word_start or token.isspace():
-            return count - k - 1
-    return 0
+    n, m = len(old), len(new)
+    limit = min(n, m)
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[n - 1 - tail] == new[m - 1 - tail]:
+        tail += 1
+    ops: list[Op] = []
+
+    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
+        if i1 == i2 and j1 == j2:
+            return
+        if ops and ops[-1][0] == tag:
+            ops[-1] = (tag, ops[-1][1], i2, ops[-1][3], j2)
+        else:
+            ops.append((tag, i1, i2, j1, j2))
+
+    add("equal", 0, head, 0, head)
+    i, j = head, head
+    for bi, bj, size in word_matches([_key(t) for t in old[head:n - tail]],
+                                     [_key(t) for t in new[head:m - tail]]):
+        bi, bj = bi + head, bj + head
+        add("change", i, bi, j, bj)
+        for k in range(size):
+            tag = "equal" if _shown(old[bi + k]) == _shown(new[bj + k]) else "change"
+            add(tag, bi + k, bi + k + 1, bj + k, bj + k + 1)
+        i, j = bi + size, bj + size
+    add("change", i, n - tail, j, m - tail)
+    add("equal", n - tail, n, m - tail, m)
+    return ops
 
 
-def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
-             far_tail: int) -> list[Atom]:
-    """Atoms of ``atoms`` cut into ``tokens``.
+def _cuts(ops: list[Op], old: list, old_starts: list[int],
+          new_starts: list[int]) -> tuple[bytearray, bytearray]:
+    """Where atoms start, on each side: a flag for each token position, for `refine`.
 
-    One by one between flat positions ``far_head`` and ``far_tail``, joined (up to each
-    sentence sign) outside.
+    Each chunk's start, each changed token, and in equal stretches the near words, the
+    sentence signs and the chunk starts of either side: an equal stretch is cut alike on both.
     """
+    old_cuts, new_cuts = bytearray(old_starts[-1] + 1), bytearray(new_starts[-1] + 1)
+    for start in old_starts:
+        old_cuts[start] = 1
+    for start in new_starts:
+        new_cuts[start] = 1
+    last = len(ops) - 1
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "change":
+            old_cuts[i1:i2 + 1] = b"\x01" * (i2 + 1 - i1)
+            new_cuts[j1:j2 + 1] = b"\x01" * (j2 + 1 - j1)
+            continue
+        tokens = old[i1:i2]
+        for k in itertools.compress(itertools.count(i1), map(_SENTENCE_END.__contains__, tokens)):
+            old_cuts[k] = old_cuts[k + 1] = 1
+        if index > 0:
+            for k in _near(tokens, range(len(tokens))):
+                old_cuts[i1 + k + 1] = 1
+        if index < last:
+            for k in _near(tokens, range(len(tokens) - 1, -1, -1)):
+                old_cuts[i1 + k] = 1
+        both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
+        old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
+    return old_cuts, new_cuts
+
+
+def _near(tokens: list, order: range) -> list[int]:
+    """The positions of ``tokens``, in ``order``, up to the `_NEAR`-th significant one."""
+    found, seen = [], 0
+    for k in order:
+        found.append(k)
+        seen += _significant(tokens[k])
+        if seen >= _NEAR:
+            break
+    return found
+
+
+def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
+         cuts: bytearray) -> tuple[list[Atom], list[int]]:
+    """Atoms of ``atoms``, chunks cut where ``cuts`` says; and the atom index at each cut."""
     result: list[Atom] = []
-    position = 0
-    for atom, found in zip(atoms, tokens, strict=True):
-        start, position = position, position + len(found)
+    at = [0] * len(cuts)
+    for atom, found, start, stop in zip(atoms, tokens, starts, starts[1:], strict=False):
+        at[start] = len(result)
         if not (atom.kind == "text" and atom.chunk):
             result.append(atom)
             continue
-        if far_head <= start and position <= far_tail:
-            result.extend(_split(atom.pieces, found, token_key, atom.markers))
+        bounds = [start, *itertools.compress(range(start + 1, stop), cuts[start + 1:stop]), stop]
+        if len(bounds) == 2:
+            result.extend(_split(atom.pieces, [atom.text], token_key, atom.markers))
             continue
-        lo = min(max(far_head - start, 0), len(found))
-        hi = max(min(far_tail - start, len(found)), lo)
-        cut = [*_joined(found[:lo]), *found[lo:hi], *_joined(found[hi:])]
-        result.extend(_split(atom.pieces, cut, token_key, atom.markers))
-    return result
-
-
-def _joined(tokens: list[str]) -> list[str]:
-    """Tokens joined into as few pieces as can be: each sentence sign stays apart."""
-    text = "".join(tokens)
-    if not _SIGN.search(text):
-        return [text] if text else []
-    cut: list[str] = []
-    joined: list[str] = []
-    for token in tokens:
-        if token in _SENTENCE_END:
-            if joined:
-                cut.append("".join(joined))
-                joined = []
-            cut.append(token)
-        else:
-            joined.append(token)
-    if joined:
-        cut.append("".join(joined))
-    return cut
+        texts = []
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            at[lo] = len(result) + len(texts)
+            texts.append("".join(found[lo - start:hi - start]))
+        result.extend(_split(atom.pieces, texts, token_key, atom.markers))
+    at[starts[-1]] = len(result)
+    return result, at
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,

@@ -88,7 +88,9 @@ def _bag(block: etree._Element) -> Counter:
     space, so only the few distinct pieces holding a sign are cut again.
     """
     bag: Counter = Counter()
-    for piece, count in Counter(block_text(block).lower().split()).items():
+    # Lower-cased once per distinct piece, not over the whole text.
+    for piece, count in Counter(block_text(block).split()).items():
+        piece = piece.lower()
         if _WORDS.fullmatch(piece):
             bag[piece] += count
         else:
@@ -102,7 +104,10 @@ def _text_key(el: etree._Element) -> str:
 
     Only alignment uses it: blocks whose keys agree are still compared in full.
     """
-    return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
+    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # single ordinary spaces only, checked at C speed (megabytes may come)
+    return normalize_space(text)
 
 
 def text_length(p: etree._Element) -> int:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from .align import matching_blocks
+from .align import Block, matching_blocks
 
 
 class AtomLike(Protocol):
@@ -57,31 +57,22 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
                      refine: Callable[[Sequence[AtomT], Sequence[AtomT]],
-                                      tuple[list[AtomT], list[AtomT]]]
+                                      tuple[list[AtomT], list[AtomT], list[Op]]]
                      ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
     """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
 
-    ``refine(olds, news)`` cuts two stretches of chunks that differ into words. Returns the
-    atom sequences the operations index (chunks where equal, words elsewhere) and the
-    operations.
+    ``refine(olds, news)`` cuts two stretches of chunks that differ into words and matches
+    them: it returns the atoms of each side and the operations on them. Returns the atom
+    sequences the operations index (chunks where equal, words elsewhere) and the operations.
     """
     out_old: list[AtomT] = []
     out_new: list[AtomT] = []
     ops: list[Op] = []
 
     def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
-        fine_old, fine_new = refine(olds, news)
-        # Both ends, where keys agree, are set aside as `matching_blocks` would: only the
-        # middle is matched.
-        head, tail = _common_ends(fine_old, fine_new)
-        stop_old, stop_new = len(fine_old) - tail, len(fine_new) - tail
-        i0, j0 = len(out_old), len(out_new)
-        for found, i, j in ((_alike(fine_old, fine_new, 0, head, 0), i0, j0),
-                            (_raw_ops(fine_old[head:stop_old], fine_new[head:stop_new]),
-                             i0 + head, j0 + head),
-                            (_alike(fine_old, fine_new, stop_old, len(fine_old), stop_new),
-                             i0, j0)):
-            ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
+        fine_old, fine_new, found = refine(olds, news)
+        i, j = len(out_old), len(out_new)
+        ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
         out_old.extend(fine_old)
         out_new.extend(fine_new)
 
@@ -106,19 +97,57 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
     return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
 
 
-def _common_ends(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> tuple[int, int]:
-    """How many atoms both sequences start, then end, with the same keys.
+def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block]:
+    """Matched runs of two key sequences: (old start, new start, length), in order.
 
-    What `matching_blocks` sets aside first.
+    Words and signs are matched first (`matching_blocks`), spaces aside: every space has the
+    same key, which makes a longest common subsequence of all keys four times the work for
+    nothing, since a space kept alone between two changes is joined to them by the tidying.
+    Then each stretch between two matched words keeps the spaces both sides start and end it
+    with (those beside a kept word).
+
+    >>> word_matches(["a", " ", "b", " ", "c"], ["a", " ", "x", " ", "c"])
+    [(0, 0, 2), (3, 3, 2)]
     """
-    limit = min(len(old), len(new))
-    head = 0
-    while head < limit and old[head].key == new[head].key:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail].key == new[-1 - tail].key:
-        tail += 1
-    return head, tail
+    if not old_keys or not new_keys:
+        return []
+    if len(old_keys) == len(new_keys) == 1:
+        return [(0, 0, 1)] if old_keys[0] == new_keys[0] else []
+    space = itertools.repeat(" ")
+    old_words = list(itertools.compress(itertools.count(), map(operator.ne, old_keys, space)))
+    new_words = list(itertools.compress(itertools.count(), map(operator.ne, new_keys, space)))
+    pairs: list[tuple[int, int]] = []
+    if old_words and new_words:
+        for tag, i1, i2, j1, j2 in matching_blocks([old_keys[i] for i in old_words],
+                                                   [new_keys[j] for j in new_words]):
+            if tag == "equal":
+                pairs.extend(zip(old_words[i1:i2], new_words[j1:j2], strict=True))
+    n, m = len(old_keys), len(new_keys)
+    blocks: list[Block] = []
+
+    def add(i: int, j: int, size: int) -> None:
+        if not size:
+            return
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)
+        else:
+            blocks.append((i, j, size))
+
+    i = j = 0
+    for word_i, word_j in [*pairs, (n, m)]:
+        # The stretch [i, word_i) × [j, word_j) between two kept words: its common ends.
+        limit = min(word_i - i, word_j - j)
+        head = 0
+        while head < limit and old_keys[i + head] == new_keys[j + head]:
+            head += 1
+        tail = 0
+        while tail < limit - head and old_keys[word_i - 1 - tail] == new_keys[word_j - 1 - tail]:
+            tail += 1
+        add(i, j, head)
+        add(word_i - tail, word_j - tail, tail)
+        add(word_i, word_j, 1 if word_i < n else 0)
+        i, j = word_i + 1, word_j + 1
+    return blocks
 
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
