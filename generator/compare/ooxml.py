@@ -68,6 +68,9 @@ class Revisions:
         self.date = date
         self.next = first_id
         self.count = 0
+        # One empty element per tag, copied: lxml sets namespaced attributes slowly, and a
+        # long paragraph's changes make tens of thousands of w:ins / w:del.
+        self._models: dict[str, etree._Element] = {}
 
     def new_id(self) -> str:
         """A fresh ``w:id`` value."""
@@ -78,10 +81,15 @@ class Revisions:
     def element(self, tag: str) -> etree._Element:
         """An empty ``w:ins`` / ``w:del`` / ``w:rPrChange`` … carrying id, author and date."""
         self.count += 1
-        attributes = {ID: self.new_id(), AUTHOR: self.author}
-        if self.date:
-            attributes[DATE] = self.date
-        return etree.Element(tag, attributes)
+        model = self._models.get(tag)
+        if model is None:
+            attributes = {ID: "", AUTHOR: self.author}
+            if self.date:
+                attributes[DATE] = self.date
+            model = self._models[tag] = etree.Element(tag, attributes)
+        el = copy.copy(model)
+        el.set(ID, self.new_id())
+        return el
 
 
 def local(el: etree._Element) -> str:

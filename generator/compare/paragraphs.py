@@ -22,6 +22,7 @@ from .ooxml import (
     INS,
     PPR,
     RPR,
+    XML_SPACE,
     P,
     Revisions,
     add_rpr_change,
@@ -128,6 +129,13 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
     return result
 
 
+def _keep_spaces(t: etree._Element) -> None:
+    """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
+    text = t.text or ""
+    if text != text.strip() or "  " in text:
+        t.set(XML_SPACE, "preserve")
+
+
 class ParagraphWriter:
     """Rewrites a new paragraph's content from word-level operations."""
 
@@ -148,9 +156,9 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
-        # A long paragraph writes thousands of runs from a few: each run's shell made once,
-        # then copied (lxml copies are deep).
-        self._shells: dict[etree._Element, etree._Element] = {}
+        # A long paragraph writes thousands of runs from a few: each run's shell, holding an
+        # empty w:t (or w:delText), made once, then copied (lxml copies are deep).
+        self._shells: dict[tuple[etree._Element, bool], etree._Element] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -200,14 +208,17 @@ class ParagraphWriter:
         if self.last_run is not None and self.last_run_key == key:
             t = self.last_run[-1]
             t.text = (t.text or "") + text
-            if t.text != t.text.strip() or "  " in t.text:
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _keep_spaces(t)
             return
-        shell = self._shells.get(run)
-        if shell is None:
-            shell = self._shells[run] = run_shell(run)
-        shell = copy.copy(shell)
-        shell.append(text_element(text, deleted=status == "-"))
+        deleted = status == "-"
+        model = self._shells.get((run, deleted))
+        if model is None:
+            model = self._shells[(run, deleted)] = run_shell(run)
+            model.append(text_element("", deleted))
+        shell = copy.copy(model)
+        t = shell[-1]
+        t.text = text
+        _keep_spaces(t)
         if changed_look:
             assert old_run is not None  # changed_look says so
             add_rpr_change(shell, old_run.find(RPR), self.rev)
@@ -304,6 +315,25 @@ class ParagraphWriter:
         else:
             self._group([self._bring(copy.deepcopy(el)) for el in o.elements], "-")
 
+    def _changed(self, olds: list[Atom], news: list[Atom]) -> None:
+        """Old atoms deleted, then new ones inserted.
+
+        Plain text (most changes) is written run by run, each run's text joined first.
+        """
+        if all(map(operator.eq, map(_KIND, olds), itertools.repeat("text"))):
+            for run, text in _merged(olds):
+                self._text("-", run, text)
+        else:
+            for o in olds:
+                self._deleted(o)
+        if all(map(operator.eq, map(_KIND, news), itertools.repeat("text"))) and \
+                not any(map(_MARKERS, news)):
+            for run, text in _merged(news):
+                self._text("+", run, text)
+        else:
+            for n in news:
+                self._inserted(n)
+
     def _group(self, elements: Sequence[etree._Element], status: str) -> None:
         tag = INS if status == "+" else DEL
         if status == "+":
@@ -335,12 +365,9 @@ class ParagraphWriter:
                 # A bookmark that opens on the new words also covers the old ones.
                 self._markers(new[j1])
                 new[j1].markers = []
-            for o in old[i1:i2]:
-                self._deleted(o)
-            for n in new[j1:j2]:
-                self._inserted(n)
-            self._segment("-", "".join(a.text for a in old[i1:i2]))
-            self._segment("+", "".join(a.text for a in new[j1:j2]))
+            self._changed(old[i1:i2], new[j1:j2])
+            self._segment("-", "".join(map(_TEXT, old[i1:i2])))
+            self._segment("+", "".join(map(_TEXT, new[j1:j2])))
         self._close()
         for marker in self.new.trailing:
             self.children.append(marker)
