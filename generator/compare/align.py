@@ -142,16 +142,74 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
     return blocks
 
 
+def common_pairs(a: Sequence[str], b: Sequence[str], limit: int) -> list[tuple[int, int]] | None:
+    """The places (i, j) of a longest common subsequence, or None past ``limit`` edits.
+
+    Myers' O((N + M) D) algorithm: linear when few items differ, where a table of every
+    pair of items would be quadratic. Among subsequences as long, one is taken as found
+    (deletions before insertions), without weighing their text as `_lcs` does.
+
+    >>> common_pairs(["a", "b", "c"], ["a", "x", "c"], 4)
+    [(0, 0), (2, 2)]
+    >>> common_pairs(["a", "b"], ["c", "d"], 3) is None
+    True
+    """
+    n, m = len(a), len(b)
+    # Furthest x on each diagonal k = x - y (negative k read from the end, as lists do).
+    furthest = [0] * (2 * limit + 3)
+    trace = []
+    for d in range(limit + 1):
+        trace.append(furthest[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and furthest[k - 1] < furthest[k + 1]):
+                x = furthest[k + 1]
+            else:
+                x = furthest[k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            furthest[k] = x
+            if x >= n and y >= m:
+                return _walk_back(trace, n, m)
+    return None
+
+
+def _walk_back(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]]:
+    """The matched places of the edit path `common_pairs` found, from its end."""
+    pairs = []
+    for d in range(len(trace) - 1, -1, -1):
+        furthest = trace[d]
+        k = x - y
+        if k == -d or (k != d and furthest[k - 1] < furthest[k + 1]):
+            previous = k + 1
+        else:
+            previous = k - 1
+        x0 = furthest[previous]
+        y0 = x0 - previous
+        while x > x0 and y > y0:
+            x, y = x - 1, y - 1
+            pairs.append((x, y))
+        x, y = x0, y0
+    pairs.reverse()
+    return pairs
+
+
 def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
                     bhi: int) -> list[tuple[int, int]]:
     """Pairs of keys found exactly once on each side, longest increasing run of them."""
-    # Counted and placed at C speed (a long paragraph has tens of thousands of chunks).
-    count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
-    where_a = dict(zip(a[alo:ahi], range(alo, ahi), strict=True))
-    where_b = dict(zip(b[blo:bhi], range(blo, bhi), strict=True))
-    candidates = sorted((where_a[k], where_b[k]) for k, n in count_a.items()
-                        if n == 1 and count_b.get(k) == 1)
-    return _increasing(candidates)
+    # Found at C speed (a long paragraph has tens of thousands of chunks): a key is found
+    # once where its first and last places agree.
+    once_a, once_b = _once(a, alo, ahi), _once(b, blo, bhi)
+    both = list(once_a.keys() & once_b.keys())
+    return _increasing(sorted(zip(map(once_a.__getitem__, both), map(once_b.__getitem__, both),
+                                  strict=True)))
+
+
+def _once(keys: Sequence, lo: int, hi: int) -> dict:
+    """The keys found once in ``keys[lo:hi]``, with their place."""
+    last = dict(zip(keys[lo:hi], range(lo, hi), strict=True))
+    first = dict(zip(reversed(keys[lo:hi]), reversed(range(lo, hi)), strict=True))
+    return dict(last.items() & first.items())
 
 
 def _ngram_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,

@@ -35,7 +35,6 @@ from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tok
 from .words import Op, word_matches
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
-_TEXT = operator.attrgetter("text")
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -117,11 +116,8 @@ class Paragraph:
     element: etree._Element
     atoms: list[Atom]
     trailing: list[etree._Element]
-
-    @property
-    def text(self) -> str:
-        """The paragraph's visible text."""
-        return "".join(map(_TEXT, self.atoms))
+    #: The paragraph's visible text: what its atoms show, however finely they are cut.
+    text: str
 
 
 def _visible_text(el: etree._Element) -> str:
@@ -264,12 +260,11 @@ def _token_ops(old: list, new: list) -> list[Op]:
     """
     n, m = len(old), len(new)
     limit = min(n, m)
-    head = 0
-    while head < limit and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[n - 1 - tail] == new[m - 1 - tail]:
-        tail += 1
+    # Where both sides start, then end, to differ: found at C speed.
+    head = next(itertools.compress(itertools.count(), map(operator.ne, old, new)), limit)
+    tail = next(itertools.compress(itertools.count(), map(operator.ne, old[:head - 1 - n:-1],
+                                                          new[:head - 1 - m:-1])),
+                limit - head)
     ops: list[Op] = []
 
     def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
@@ -376,11 +371,14 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     # Markers met inside that text (a bookmark between the runs of one word), by offset: they
     # do not cut the text, so an identical word stays one word.
     inner: list[tuple[int, etree._Element]] = []
+    # The text of each stretch of text and of each other atom, in order.
+    shown: list[str] = []
 
     def flush_text() -> None:
         if not buffer:
             return
         text = buffer[0].text if len(buffer) == 1 else "".join(piece.text for piece in buffer)
+        shown.append(text)
         if chunks:
             found = _split(buffer, chunk(text), chunk_key, list(markers))
             for atom in found:
@@ -396,6 +394,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
 
     def add(atom: Atom) -> None:
         flush_text()
+        shown.append(atom.text)
         atom.markers = list(markers)
         markers.clear()
         atoms.append(atom)
@@ -452,7 +451,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     if field_runs:
         add(_field_atom(field_runs, resolve))
     flush_text()
-    return Paragraph(p, atoms, markers)
+    return Paragraph(p, atoms, markers, "".join(shown))
 
 
 def _starts_field(run: etree._Element) -> bool:

@@ -6,6 +6,7 @@ Pure functions on strings, no XML: what `generator.compare.atoms` cuts a paragra
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import zlib
 
@@ -78,18 +79,21 @@ def chunk(text: str) -> list[str]:
     """
     crc32 = zlib.crc32
     if text[:1] != " " and "  " not in text and text.isprintable():
-        # Only single ordinary spaces between words (most prose): split at C speed, each word
-        # then one space; the last word's verdict does not matter (the text's end is a cut).
-        words = text.split(" ")[:-1]
-        ends = {word: word[-1:] in _SENTENCE_SIGNS or crc32(word.encode()) & 7 == 0
-                for word in set(words)}
-        lengths = map((1).__add__, map(len, words))
-    else:
-        words = _CHUNK.findall(text)
-        # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
-        ends = {word: CHUNK_END.search(word) is not None or
-                crc32(word.rstrip().encode()) & 7 == 0 for word in set(words)}
-        lengths = map(len, words)
+        # Only single ordinary spaces between words (most prose), and no NUL: each word that
+        # ends a chunk gets a NUL, the text is joined again and cut there, all at C speed.
+        words = text.split(" ")
+        marked = {word: word + "\0" if word[-1:] in _SENTENCE_SIGNS or
+                  crc32(word.encode()) & 7 == 0 else word for word in set(words)}
+        pieces = " ".join(map(marked.__getitem__, words)).split("\0 ")
+        # The cut took the space after each chunk: given back. The text's end is a cut anyway.
+        last = pieces.pop().removesuffix("\0")
+        chunks = list(map(operator.add, pieces, itertools.repeat(" ")))
+        return [*chunks, last] if last else chunks
+    words = _CHUNK.findall(text)
+    # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
+    ends = {word: CHUNK_END.search(word) is not None or
+            crc32(word.rstrip().encode()) & 7 == 0 for word in set(words)}
+    lengths = map(len, words)
     # The words cover the text: chunks are slices of it, cut where a word ends one.
     cuts = list(itertools.compress(itertools.accumulate(lengths), map(ends.__getitem__, words)))
     if not cuts or cuts[-1] != len(text):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from .align import Block, matching_blocks
+from .align import Block, common_pairs, matching_blocks
 
 
 class AtomLike(Protocol):
@@ -43,6 +44,12 @@ Op = tuple[str, int, int, int, int]
 AtomT = TypeVar("AtomT", bound=AtomLike)
 
 _TEXT = operator.attrgetter("text")
+#: Word stretches up to this size (old × new words) are matched by a table (`_lcs`).
+_SMALL_TABLE = 400
+#: Runs of words kept by Myers' algorithm that anchor the table (see `_word_pairs`): at least
+#: this long once a margin is left to the table at each end.
+_ANCHOR = 4
+_MARGIN = 2
 _ENDS_SENTENCE = operator.attrgetter("ends_sentence")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -119,10 +126,10 @@ def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block
     new_words = list(itertools.compress(itertools.count(), map(operator.ne, new_keys, space)))
     pairs: list[tuple[int, int]] = []
     if old_words and new_words:
-        for tag, i1, i2, j1, j2 in matching_blocks([old_keys[i] for i in old_words],
-                                                   [new_keys[j] for j in new_words]):
-            if tag == "equal":
-                pairs.extend(zip(old_words[i1:i2], new_words[j1:j2], strict=True))
+        words_a = [old_keys[i] for i in old_words]
+        words_b = [new_keys[j] for j in new_words]
+        for i, j in _word_pairs(words_a, words_b):
+            pairs.append((old_words[i], new_words[j]))
     n, m = len(old_keys), len(new_keys)
     blocks: list[Block] = []
 
@@ -149,6 +156,36 @@ def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block
         add(word_i, word_j, 1 if word_i < n else 0)
         i, j = word_i + 1, word_j + 1
     return blocks
+
+
+def _word_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """The places (i, j) of a longest common subsequence of two word sequences.
+
+    Few edits between many words (a long paragraph's stretch holding two edits far apart):
+    Myers' algorithm (`common_pairs`), linear then, finds one; its long runs of kept words,
+    less a margin at each end, anchor the table of `matching_blocks` in between, which
+    chooses among subsequences as long the one keeping the most text. Where Myers gives up
+    (it would cost more than an eighth of the table), or for a small stretch, the table alone.
+    """
+    cells = len(a) * len(b)
+    found = common_pairs(a, b, math.isqrt(cells) // 2) if cells > _SMALL_TABLE else None
+    anchors: list[Block] = []
+    if found is not None:
+        for _, run in itertools.groupby(enumerate(found), lambda item: item[1][0] - item[0]):
+            places = [place for _, place in run]
+            if len(places) >= _ANCHOR + 2 * _MARGIN and \
+                    places[-1][1] - places[0][1] == len(places) - 1:
+                i, j = places[_MARGIN]
+                anchors.append((i, j, len(places) - 2 * _MARGIN))
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    for ai, aj, size in [*anchors, (len(a), len(b), 0)]:
+        for tag, i1, i2, j1, j2 in matching_blocks(a[i:ai], b[j:aj]):
+            if tag == "equal":
+                pairs.extend(zip(range(i + i1, i + i2), range(j + j1, j + j2), strict=True))
+        pairs.extend(zip(range(ai, ai + size), range(aj, aj + size), strict=True))
+        i, j = ai + size, aj + size
+    return pairs
 
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
