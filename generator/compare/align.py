@@ -10,6 +10,7 @@ linear-ish even on a paragraph of megabytes); what differs in between is paired 
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -93,10 +94,15 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     regions = []
     i, j = alo, blo
     for ai, bj, size in anchors:
-        regions.append((i, ai, j, bj))
-        blocks.append((ai, bj, size))
+        if ai > i and bj > j:
+            regions.append((i, ai, j, bj))  # a gap empty on a side holds no match
+        if blocks and blocks[-1][0] + blocks[-1][2] == ai == i and \
+                blocks[-1][1] + blocks[-1][2] == bj == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)  # one run
+        else:
+            blocks.append((ai, bj, size))
         i, j = ai + size, bj + size
-    if anchors:
+    if anchors and ahi > i and bhi > j:
         regions.append((i, ahi, j, bhi))
     return regions
 
@@ -197,19 +203,17 @@ def _walk_back(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]]:
 def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
                     bhi: int) -> list[tuple[int, int]]:
     """Pairs of keys found exactly once on each side, longest increasing run of them."""
-    # Found at C speed (a long paragraph has tens of thousands of chunks): a key is found
-    # once where its first and last places agree.
-    once_a, once_b = _once(a, alo, ahi), _once(b, blo, bhi)
-    both = list(once_a.keys() & once_b.keys())
-    return _increasing(sorted(zip(map(once_a.__getitem__, both), map(once_b.__getitem__, both),
+    # Counted and placed at C speed (a long paragraph has tens of thousands of chunks).
+    count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
+    where_a = dict(zip(a[alo:ahi], range(alo, ahi), strict=True))
+    where_b = dict(zip(b[blo:bhi], range(blo, bhi), strict=True))
+    once = (1).__eq__
+    once_a = list(itertools.compress(count_a.keys(), map(once, count_a.values())))
+    once_b = set(itertools.compress(count_b.keys(), map(once, count_b.values())))
+    # In the order of the old side (the counter's): sorted already, or nearly.
+    both = list(itertools.compress(once_a, map(once_b.__contains__, once_a)))
+    return _increasing(sorted(zip(map(where_a.__getitem__, both), map(where_b.__getitem__, both),
                                   strict=True)))
-
-
-def _once(keys: Sequence, lo: int, hi: int) -> dict:
-    """The keys found once in ``keys[lo:hi]``, with their place."""
-    last = dict(zip(keys[lo:hi], range(lo, hi), strict=True))
-    first = dict(zip(reversed(keys[lo:hi]), reversed(range(lo, hi)), strict=True))
-    return dict(last.items() & first.items())
 
 
 def _ngram_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,

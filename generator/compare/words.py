@@ -144,6 +144,11 @@ def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block
     i = j = 0
     for word_i, word_j in [*pairs, (n, m)]:
         # The stretch [i, word_i) × [j, word_j) between two kept words: its common ends.
+        if word_i - i == word_j - j and old_keys[i:word_i] == new_keys[j:word_j]:
+            # Alike (the space between two kept words, mostly): kept whole.
+            add(i, j, word_i - i + (1 if word_i < n else 0))
+            i, j = word_i + 1, word_j + 1
+            continue
         limit = min(word_i - i, word_j - j)
         head = 0
         while head < limit and old_keys[i + head] == new_keys[j + head]:
