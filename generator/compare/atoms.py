@@ -54,6 +54,7 @@ class Piece:
 
 
 _NONE: tuple = ()
+_new = object.__new__
 
 
 class Atom:
@@ -105,6 +106,26 @@ class Atom:
         """A word, a number or something other than text (not a space nor a sign)."""
         return self.kind != "text" or self.weight > 0
 
+    @classmethod
+    def plain(cls, key: str, run: etree._Element | None, text: str, chunk: bool = False,
+              ends_sentence: bool | None = None) -> Atom:
+        """A text atom of one piece, made without `__init__`'s defaults.
+
+        A long paragraph makes hundreds of thousands. ``ends_sentence`` is by default what
+        `__init__` says.
+        """
+        atom = _new(cls)
+        atom.key = key
+        atom.kind = "text"
+        atom.pieces = [Piece(run, text)]
+        atom.run = atom.element = None
+        atom.elements = atom.markers = _NONE
+        atom.text = text
+        atom._weight = -1
+        atom.ends_sentence = key in _SENTENCE_END if ends_sentence is None else ends_sentence
+        atom.chunk = chunk
+        return atom
+
     def __repr__(self) -> str:
         return f"Atom({self.kind}, {self.text!r})"
 
@@ -153,8 +174,8 @@ def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], st
     if len(pieces) == 1:
         # Most text: thousands of atoms, made with the fewest steps.
         run = pieces[0].run
-        atoms = [Atom(keyed(token), "text", [Piece(run, token)], None, None, None, None, token)
-                 for token in tokens]
+        plain = Atom.plain
+        atoms = [plain(keyed(token), run, token) for token in tokens]
         if atoms and markers:
             atoms[0].markers = markers
         return atoms
@@ -241,15 +262,15 @@ def _chunk_tokens(atom: Atom) -> list:
 
 
 def _key(item: str | Atom) -> str:
-    return token_key(item) if type(item) is str else item.key
+    return token_key(item) if isinstance(item, str) else item.key
 
 
 def _shown(item: str | Atom) -> str:
-    return item if type(item) is str else item.text
+    return item if isinstance(item, str) else item.text
 
 
 def _significant(item: str | Atom) -> bool:
-    return any(map(str.isalnum, item)) if type(item) is str else item.significant
+    return any(map(str.isalnum, item)) if isinstance(item, str) else item.significant
 
 
 def _token_ops(old: list, new: list) -> list[Op]:
@@ -350,7 +371,7 @@ def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
         if len(bounds) == 2:
             result.extend(_split(atom.pieces, [atom.text], token_key, atom.markers))
             continue
-        texts = []
+        texts: list[str] = []
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             at[lo] = len(result) + len(texts)
             texts.append("".join(found[lo - start:hi - start]))
@@ -382,7 +403,18 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             return
         text = buffer[0].text if len(buffer) == 1 else "".join(piece.text for piece in buffer)
         shown.append(text)
-        if chunks:
+        if chunks and len(buffer) == 1:
+            # One run (most long paragraphs): chunks made in one go; a text of single
+            # ordinary spaces is its own key.
+            texts = chunk(text)
+            keys = texts if text.isprintable() and "  " not in text else map(chunk_key, texts)
+            run, plain = buffer[0].run, Atom.plain
+            found = [plain(key, run, piece, True, end is not None)
+                     for key, piece, end in zip(keys, texts, map(CHUNK_END.search, texts),
+                                                strict=True)]
+            if found and markers:
+                found[0].markers = list(markers)
+        elif chunks:
             found = _split(buffer, chunk(text), chunk_key, list(markers))
             for atom in found:
                 atom.chunk = True

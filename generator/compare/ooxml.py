@@ -80,14 +80,21 @@ class Revisions:
 
     def element(self, tag: str) -> etree._Element:
         """An empty ``w:ins`` / ``w:del`` / ``w:rPrChange`` … carrying id, author and date."""
-        self.count += 1
+        return self.stamp(copy.copy(self.model(tag)))
+
+    def model(self, tag: str) -> etree._Element:
+        """The element `element` copies: author and date, an empty id (not to be changed)."""
         model = self._models.get(tag)
         if model is None:
             attributes = {ID: "", AUTHOR: self.author}
             if self.date:
                 attributes[DATE] = self.date
             model = self._models[tag] = etree.Element(tag, attributes)
-        el = copy.copy(model)
+        return model
+
+    def stamp(self, el: etree._Element) -> etree._Element:
+        """Give ``el``, a copy of a `model` (with what it holds), a fresh id; returns it."""
+        self.count += 1
         el.set(ID, self.new_id())
         return el
 

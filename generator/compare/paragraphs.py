@@ -132,7 +132,8 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
 def _keep_spaces(t: etree._Element) -> None:
     """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
     text = t.text or ""
-    if text != text.strip() or "  " in text:
+    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
+    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
         t.set(XML_SPACE, "preserve")
 
 
@@ -159,6 +160,8 @@ class ParagraphWriter:
         # A long paragraph writes thousands of runs from a few: each run's shell, holding an
         # empty w:t (or w:delText), made once, then copied (lxml copies are deep).
         self._shells: dict[tuple[etree._Element, bool], etree._Element] = {}
+        # The same for a w:ins / w:del opening on such a run.
+        self._opened: dict[tuple[etree._Element, bool], etree._Element] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -204,18 +207,16 @@ class ParagraphWriter:
               old_run: etree._Element | None = None) -> None:
         changed_look = old_run is not None and self.look(old_run) != self.look(run)
         key = (status, id(run), id(old_run) if changed_look else None)
+        if status != "=" and (self.wrapper is None or self.wrapper_status != status):
+            self._open(status, run, text, key)
+            return
         target = self._target(status)
         if self.last_run is not None and self.last_run_key == key:
             t = self.last_run[-1]
             t.text = (t.text or "") + text
             _keep_spaces(t)
             return
-        deleted = status == "-"
-        model = self._shells.get((run, deleted))
-        if model is None:
-            model = self._shells[(run, deleted)] = run_shell(run)
-            model.append(text_element("", deleted))
-        shell = copy.copy(model)
+        shell = copy.copy(self._shell(run, status == "-"))
         t = shell[-1]
         t.text = text
         _keep_spaces(t)
@@ -226,6 +227,33 @@ class ParagraphWriter:
         target.append(shell)
         self.last_run = shell
         self.last_run_key = key
+
+    def _shell(self, run: etree._Element, deleted: bool) -> etree._Element:
+        """The model of a run like ``run`` holding an empty w:t (or w:delText)."""
+        model = self._shells.get((run, deleted))
+        if model is None:
+            model = self._shells[(run, deleted)] = run_shell(run)
+            model.append(text_element("", deleted))
+        return model
+
+    def _open(self, status: str, run: etree._Element, text: str, key: tuple) -> None:
+        """A new w:ins or w:del holding a run of ``text``: one copy of a model of both."""
+        self._close()
+        deleted = status == "-"
+        model = self._opened.get((run, deleted))
+        if model is None:
+            model = copy.copy(self.rev.model(DEL if deleted else INS))
+            model.append(copy.copy(self._shell(run, deleted)))
+            self._opened[(run, deleted)] = model
+        wrapper = self.rev.stamp(copy.copy(model))
+        self.wrapper, self.wrapper_status = wrapper, status
+        self.children.append(wrapper)
+        self._touched(wrapper)
+        shell = wrapper[0]
+        t = shell[-1]
+        t.text = text
+        _keep_spaces(t)
+        self.last_run, self.last_run_key = shell, key
 
     def _markers(self, atom: Atom) -> None:
         for marker in atom.markers:
