@@ -51,6 +51,8 @@ _SMALL_TABLE = 400
 _ANCHOR = 4
 _MARGIN = 2
 _ENDS_SENTENCE = operator.attrgetter("ends_sentence")
+_TAG, _OLD_START, _OLD_END, _NEW_START, _NEW_END = map(operator.itemgetter, range(5))
+_OLD_SPAN, _NEW_SPAN = operator.itemgetter(1, 2), operator.itemgetter(3, 4)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -311,7 +313,7 @@ def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
         return 1.0
     old, new = weights
     whole_new = new.span(ops[0][3], ops[-1][4])
-    if all(a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+    if all(map(operator.eq, map(_NEW_END, ops), map(_NEW_START, ops[1:]))):
         # The operations tile the new span: what is equal is the whole less the few changes.
         equal = whole_new - new.spans((op[3], op[4]) for op in ops if op[0] != "equal")
     else:
@@ -332,6 +334,12 @@ def _kept_limit(changes: int) -> float:
     return 0.5 if changes >= 3 else 0.34 if changes >= 2 else 0.0
 
 
+def _tiled(ops: list[Op]) -> bool:
+    """Whether each operation starts, on both sides, where the one before ends (at C speed)."""
+    return all(map(operator.eq, map(_OLD_END, ops), map(_OLD_START, ops[1:]))) and \
+        all(map(operator.eq, map(_NEW_END, ops), map(_NEW_START, ops[1:])))
+
+
 def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
     """Whether ``ops`` read as confetti: several changes keeping little of the text.
 
@@ -339,14 +347,16 @@ def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
     changed)`` and grows with the equal text: it is counted only until it reaches the limit,
     so that a long paragraph with a few edits is not counted whole.
     """
-    limit = _kept_limit(sum(op[0] == "change" for op in ops))
+    tags = list(map(_TAG, ops))
+    limit = _kept_limit(tags.count("change"))
     if not limit:
         return False
-    if not all(a[2] == b[1] and a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+    if not _tiled(ops):
         return _equal_share(ops, weights) < limit
     old, new = weights
-    changed = max(old.spans((op[1], op[2]) for op in ops if op[0] != "equal"),
-                  new.spans((op[3], op[4]) for op in ops if op[0] != "equal"))
+    changes = list(map(operator.ne, tags, itertools.repeat("equal")))
+    changed = max(old.spans(itertools.compress(map(_OLD_SPAN, ops), changes)),
+                  new.spans(itertools.compress(map(_NEW_SPAN, ops), changes)))
     equal = 0
     for op in ops:
         if op[0] == "equal":
