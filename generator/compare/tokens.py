@@ -18,6 +18,9 @@ _TOKEN = re.compile(
     r"|\s+"
     r"|.", re.UNICODE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
+#: `_TOKEN` for text without a digit.
+_WORDING = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
+_DIGIT = re.compile(r"\d")
 
 
 def normalize_space(text: str) -> str:
@@ -57,7 +60,9 @@ def tokenize(text: str) -> list[str]:
     ['montant', ' ', ':', ' ', '468\u202f000', '\xa0', '€', ',', ' ', 'soit', ' ', 'l', '’',
      'État', '.']
     """
-    return _TOKEN.findall(text)
+    if _DIGIT.search(text):
+        return _TOKEN.findall(text)
+    return _WORDING.findall(text)  # no number to group: the same tokens, found sooner
 
 
 #: Paragraphs longer than this (characters, either side) are first compared by chunks of words.
