@@ -117,7 +117,7 @@ class Atom:
         atom = _new(cls)
         atom.key = key
         atom.kind = "text"
-        atom.pieces = [Piece(run, text)]
+        atom.pieces = (Piece(run, text),)
         atom.run = atom.element = None
         atom.elements = atom.markers = _NONE
         atom.text = text
