@@ -250,10 +250,12 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
     else:
         old_cuts, new_cuts = bytearray(b"\x01" * (len(flat_old) + 1)), \
             bytearray(b"\x01" * (len(flat_new) + 1))
-    fine_old, at_old = _cut(olds, old_tokens, old_starts, old_cuts)
-    fine_new, at_new = _cut(news, new_tokens, new_starts, new_cuts)
-    return fine_old, fine_new, [(tag, at_old[i1], at_old[i2], at_new[j1], at_new[j2])
-                                for tag, i1, i2, j1, j2 in ops]
+    # An atom starts at each cut: the atoms before a place are the cuts before it.
+    return (_cut(olds, old_tokens, old_starts, old_cuts),
+            _cut(news, new_tokens, new_starts, new_cuts),
+            [(tag, old_cuts.count(1, 0, i1), old_cuts.count(1, 0, i2),
+              new_cuts.count(1, 0, j1), new_cuts.count(1, 0, j2))
+             for tag, i1, i2, j1, j2 in ops])
 
 
 def _chunk_tokens(atom: Atom) -> list:
@@ -358,26 +360,18 @@ def _near(tokens: list, order: range) -> list[int]:
 
 
 def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
-         cuts: bytearray) -> tuple[list[Atom], list[int]]:
-    """Atoms of ``atoms``, chunks cut where ``cuts`` says; and the atom index at each cut."""
+         cuts: bytearray) -> list[Atom]:
+    """Atoms of ``atoms``, chunks cut where ``cuts`` says (a flag at each token place)."""
     result: list[Atom] = []
-    at = [0] * len(cuts)
     for atom, found, start, stop in zip(atoms, tokens, starts, starts[1:], strict=False):
-        at[start] = len(result)
         if not (atom.kind == "text" and atom.chunk):
             result.append(atom)
             continue
-        bounds = [start, *itertools.compress(range(start + 1, stop), cuts[start + 1:stop]), stop]
-        if len(bounds) == 2:
-            result.extend(_split(atom.pieces, [atom.text], token_key, atom.markers))
-            continue
-        texts: list[str] = []
-        for lo, hi in zip(bounds, bounds[1:], strict=False):
-            at[lo] = len(result) + len(texts)
-            texts.append("".join(found[lo - start:hi - start]))
+        bounds = [0, *itertools.compress(range(1, stop - start), cuts[start + 1:stop]),
+                  stop - start]
+        texts = list(map("".join, map(found.__getitem__, map(slice, bounds, bounds[1:]))))
         result.extend(_split(atom.pieces, texts, token_key, atom.markers))
-    at[starts[-1]] = len(result)
-    return result, at
+    return result
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
