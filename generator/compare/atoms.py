@@ -35,6 +35,7 @@ from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tok
 from .words import Op, word_matches
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
+_LAST = operator.itemgetter(slice(-1, None))
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -403,9 +404,11 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             texts = chunk(text)
             keys = texts if text.isprintable() and "  " not in text else map(chunk_key, texts)
             run, plain = buffer[0].run, Atom.plain
-            found = [plain(key, run, piece, True, end is not None)
-                     for key, piece, end in zip(keys, texts, map(CHUNK_END.search, texts),
-                                                strict=True)]
+            # A chunk ends a sentence when its last sign before spaces does (`CHUNK_END`),
+            # looked at from the end, not searched.
+            ends = map(_SENTENCE_END.__contains__, map(_LAST, map(str.rstrip, texts)))
+            found = [plain(key, run, piece, True, end)
+                     for key, piece, end in zip(keys, texts, ends, strict=True)]
             if found and markers:
                 found[0].markers = list(markers)
         elif chunks:
