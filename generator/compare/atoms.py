@@ -243,7 +243,10 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
     new_tokens = [_chunk_tokens(a) for a in news]
     flat_old = list(itertools.chain.from_iterable(old_tokens))
     flat_new = list(itertools.chain.from_iterable(new_tokens))
-    ops = _token_ops(flat_old, flat_new)
+    # Chunks of printable text with single spaces (most): each token is its own key.
+    plain = all(a.kind == "text" and a.chunk and a.text.isprintable() and "  " not in a.text
+                for a in itertools.chain(olds, news))
+    ops = _token_ops(flat_old, flat_new, plain)
     old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
     new_starts = [0, *itertools.accumulate(map(len, new_tokens))]
     if joined:
@@ -276,11 +279,12 @@ def _significant(item: str | Atom) -> bool:
     return any(map(str.isalnum, item)) if isinstance(item, str) else item.significant
 
 
-def _token_ops(old: list, new: list) -> list[Op]:
+def _token_ops(old: list, new: list, own_keys: bool = False) -> list[Op]:
     """Equal and changed spans of two token sequences (tokens, or atoms standing for themselves).
 
     Tokens of equal keys whose exact text differs (a no-break space become an ordinary one)
-    are a change, so that rejecting gives back the exact old text.
+    are a change, so that rejecting gives back the exact old text. With ``own_keys``, every
+    item is a token that is its own key.
     """
     n, m = len(old), len(new)
     limit = min(n, m)
@@ -301,8 +305,10 @@ def _token_ops(old: list, new: list) -> list[Op]:
 
     add("equal", 0, head, 0, head)
     i, j = head, head
-    for bi, bj, size in word_matches([_key(t) for t in old[head:n - tail]],
-                                     [_key(t) for t in new[head:m - tail]]):
+    old_keys, new_keys = old[head:n - tail], new[head:m - tail]
+    if not own_keys:
+        old_keys, new_keys = list(map(_key, old_keys)), list(map(_key, new_keys))
+    for bi, bj, size in word_matches(old_keys, new_keys):
         bi, bj = bi + head, bj + head
         add("change", i, bi, j, bj)
         if old[bi:bi + size] == new[bj:bj + size]:
