@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from generator.compare import align, compare
+from generator.compare import align, blocks, compare
 from generator.compare.align import common_pairs
 from generator.compare.atoms import Atom, Piece, refine
 from generator.compare.tokens import CHUNK_END, chunk, token_key, tokenize
@@ -226,3 +226,25 @@ def test_words_matched_spaces_aside_keep_as_many_words_as_all_tokens_matched():
         words = sum(old_keys[i] != " " for i, _ in kept)
         table = align._lcs(old_keys, 0, len(old_keys), new_keys, 0, len(new_keys))
         assert words >= sum(old_keys[i + k] != " " for i, _, size in table for k in range(size))
+
+
+def test_the_last_paragraphs_of_a_container_pair_without_counting_their_words(monkeypatch):
+    # They pair whatever they hold (the last paragraph cannot be deleted): a paragraph of
+    # megabytes is not counted word by word for nothing. Elsewhere, words decide.
+    from lxml import etree
+
+    from generator.compare.ooxml import W_NS
+
+    def body(*texts: str) -> etree._Element:
+        paragraphs = "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in texts)
+        return etree.fromstring(f'<w:body xmlns:w="{W_NS}">{paragraphs}<w:sectPr/></w:body>')
+
+    counted = []
+    bag = blocks._bag
+    monkeypatch.setattr(blocks, "_bag", lambda block: counted.append(block) or bag(block))
+    old, new = body("Un an.", "Deux ans."), body("Un an.", "Trois mois de préavis.")
+    assert blocks.align_blocks(list(old)[1:2], list(new)[1:2]) == [("pair", 0, 0)]
+    assert not counted
+    assert blocks.align_blocks(list(old)[0:1], list(new)[1:2]) == [("del", 0, None),
+                                                                    ("ins", None, 0)]
+    assert counted
