@@ -16,9 +16,10 @@ from pathlib import Path
 from generator.compare import align, blocks, compare
 from generator.compare.align import common_pairs
 from generator.compare.atoms import Atom, Piece, refine
+from generator.compare.stretches import word_matches
 from generator.compare.tokens import CHUNK_END, chunk, token_key, tokenize
 from generator.compare.views import document_views
-from generator.compare.words import chunked_word_ops, word_matches, word_ops
+from generator.compare.words import chunked_word_ops, word_ops
 from tests.test_compare_support import Doc, Para, build, long_paragraph_pair, long_paragraph_texts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,6 @@ copied whole, never dropped.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from .ooxml import (
     w,
 )
 from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
-from .words import Op, word_matches
+from .words import Op
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
 _LAST = operator.itemgetter(slice(-1, None))
@@ -169,7 +168,7 @@ def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
     return hashlib.sha1(etree.tostring(clone, method="c14n")).hexdigest()[:16]
 
 
-def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
+def text_atoms(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
            markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
     if len(pieces) == 1:
@@ -220,165 +219,16 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-#: Significant words kept one by one on each side of a change (see `refine`). One is enough
-#: for the tidying of `generator.compare.words` to decide alike: an equal stretch between two
-#: changes is thin when it holds at most one significant word and no sentence sign; a joined
-#: atom never holds a sentence sign, and once the word next to each change is its own atom,
-#: any joined atom holding a word makes the stretch thick either way.
-_NEAR = 1
-
-
 def refine(olds: Sequence[Atom], news: Sequence[Atom],
            joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
     """Word atoms, and the operations on them, for two stretches of atoms that differ.
 
-    Chunks (see `flatten`'s ``chunks``) are cut into tokens and matched word by word
-    (`word_matches`) as strings; atoms are then made one by one only where the tidying of
-    `generator.compare.words` reads them so: each changed token, the `_NEAR` significant words
-    beside each change, each sentence sign. The rest of each chunk's equal text becomes a few
-    joined atoms, cut alike on both sides so that they pair. With ``joined`` false, every token
-    is its own atom (what the joined atoms must read like). Other atoms stay as they are.
+    See `generator.compare.stretches.refine` (imported here when first needed: only long
+    paragraphs are compared by chunks).
     """
-    old_tokens = [_chunk_tokens(a) for a in olds]
-    new_tokens = [_chunk_tokens(a) for a in news]
-    flat_old = list(itertools.chain.from_iterable(old_tokens))
-    flat_new = list(itertools.chain.from_iterable(new_tokens))
-    # Chunks of printable text with single spaces (most): each token is its own key.
-    plain = all(a.kind == "text" and a.chunk and a.text.isprintable() and "  " not in a.text
-                for a in itertools.chain(olds, news))
-    ops = _token_ops(flat_old, flat_new, plain)
-    old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
-    new_starts = [0, *itertools.accumulate(map(len, new_tokens))]
-    if joined:
-        old_cuts, new_cuts = _cuts(ops, flat_old, old_starts, new_starts)
-    else:
-        old_cuts, new_cuts = bytearray(b"\x01" * (len(flat_old) + 1)), \
-            bytearray(b"\x01" * (len(flat_new) + 1))
-    # An atom starts at each cut: the atoms before a place are the cuts before it.
-    return (_cut(olds, old_tokens, old_starts, old_cuts),
-            _cut(news, new_tokens, new_starts, new_cuts),
-            [(tag, old_cuts.count(1, 0, i1), old_cuts.count(1, 0, i2),
-              new_cuts.count(1, 0, j1), new_cuts.count(1, 0, j2))
-             for tag, i1, i2, j1, j2 in ops])
+    from .stretches import refine as refine_stretches
 
-
-def _chunk_tokens(atom: Atom) -> list:
-    """A chunk's tokens; any other atom stands for itself (equal to nothing on the other side)."""
-    return tokenize(atom.text) if atom.kind == "text" and atom.chunk else [atom]
-
-
-def _key(item: str | Atom) -> str:
-    return token_key(item) if isinstance(item, str) else item.key
-
-
-def _shown(item: str | Atom) -> str:
-    return item if isinstance(item, str) else item.text
-
-
-def _significant(item: str | Atom) -> bool:
-    return any(map(str.isalnum, item)) if isinstance(item, str) else item.significant
-
-
-def _token_ops(old: list, new: list, own_keys: bool = False) -> list[Op]:
-    """Equal and changed spans of two token sequences (tokens, or atoms standing for themselves).
-
-    Tokens of equal keys whose exact text differs (a no-break space become an ordinary one)
-    are a change, so that rejecting gives back the exact old text. With ``own_keys``, every
-    item is a token that is its own key.
-    """
-    n, m = len(old), len(new)
-    limit = min(n, m)
-    # Where both sides start, then end, to differ: found at C speed.
-    head = next(itertools.compress(itertools.count(), map(operator.ne, old, new)), limit)
-    tail = next(itertools.compress(itertools.count(), map(operator.ne, old[:head - 1 - n:-1],
-                                                          new[:head - 1 - m:-1])),
-                limit - head)
-    ops: list[Op] = []
-
-    def add(tag: str, i1: int, i2: int, j1: int, j2: int) -> None:
-        if i1 == i2 and j1 == j2:
-            return
-        if ops and ops[-1][0] == tag:
-            ops[-1] = (tag, ops[-1][1], i2, ops[-1][3], j2)
-        else:
-            ops.append((tag, i1, i2, j1, j2))
-
-    add("equal", 0, head, 0, head)
-    i, j = head, head
-    old_keys, new_keys = old[head:n - tail], new[head:m - tail]
-    if not own_keys:
-        old_keys, new_keys = list(map(_key, old_keys)), list(map(_key, new_keys))
-    for bi, bj, size in word_matches(old_keys, new_keys):
-        bi, bj = bi + head, bj + head
-        add("change", i, bi, j, bj)
-        if old[bi:bi + size] == new[bj:bj + size]:
-            add("equal", bi, bi + size, bj, bj + size)  # the same tokens (most): at C speed
-        else:
-            for k in range(size):
-                tag = "equal" if _shown(old[bi + k]) == _shown(new[bj + k]) else "change"
-                add(tag, bi + k, bi + k + 1, bj + k, bj + k + 1)
-        i, j = bi + size, bj + size
-    add("change", i, n - tail, j, m - tail)
-    add("equal", n - tail, n, m - tail, m)
-    return ops
-
-
-def _cuts(ops: list[Op], old: list, old_starts: list[int],
-          new_starts: list[int]) -> tuple[bytearray, bytearray]:
-    """Where atoms start, on each side: a flag for each token position, for `refine`.
-
-    Each chunk's start, each changed token, and in equal stretches the near words, the
-    sentence signs and the chunk starts of either side: an equal stretch is cut alike on both.
-    """
-    old_cuts, new_cuts = bytearray(old_starts[-1] + 1), bytearray(new_starts[-1] + 1)
-    for start in old_starts:
-        old_cuts[start] = 1
-    for start in new_starts:
-        new_cuts[start] = 1
-    last = len(ops) - 1
-    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
-        if tag == "change":
-            old_cuts[i1:i2 + 1] = b"\x01" * (i2 + 1 - i1)
-            new_cuts[j1:j2 + 1] = b"\x01" * (j2 + 1 - j1)
-            continue
-        tokens = old[i1:i2]
-        for k in itertools.compress(itertools.count(i1), map(_SENTENCE_END.__contains__, tokens)):
-            old_cuts[k] = old_cuts[k + 1] = 1
-        if index > 0:
-            for k in _near(tokens, range(len(tokens))):
-                old_cuts[i1 + k + 1] = 1
-        if index < last:
-            for k in _near(tokens, range(len(tokens) - 1, -1, -1)):
-                old_cuts[i1 + k] = 1
-        both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
-        old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
-    return old_cuts, new_cuts
-
-
-def _near(tokens: list, order: range) -> list[int]:
-    """The positions of ``tokens``, in ``order``, up to the `_NEAR`-th significant one."""
-    found, seen = [], 0
-    for k in order:
-        found.append(k)
-        seen += _significant(tokens[k])
-        if seen >= _NEAR:
-            break
-    return found
-
-
-def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
-         cuts: bytearray) -> list[Atom]:
-    """Atoms of ``atoms``, chunks cut where ``cuts`` says (a flag at each token place)."""
-    result: list[Atom] = []
-    for atom, found, start, stop in zip(atoms, tokens, starts, starts[1:], strict=False):
-        if not (atom.kind == "text" and atom.chunk):
-            result.append(atom)
-            continue
-        bounds = [0, *itertools.compress(range(1, stop - start), cuts[start + 1:stop]),
-                  stop - start]
-        texts = list(map("".join, map(found.__getitem__, map(slice, bounds, bounds[1:]))))
-        result.extend(_split(atom.pieces, texts, token_key, atom.markers))
-    return result
+    return refine_stretches(olds, news, joined)
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
@@ -418,12 +268,12 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             if found and markers:
                 found[0].markers = list(markers)
         elif chunks:
-            found = _split(buffer, chunk(text), chunk_key, list(markers))
+            found = text_atoms(buffer, chunk(text), chunk_key, list(markers))
             for atom in found:
                 atom.chunk = True
                 atom.ends_sentence = CHUNK_END.search(atom.text) is not None
         else:
-            found = _split(buffer, tokenize(text), token_key, list(markers))
+            found = text_atoms(buffer, tokenize(text), token_key, list(markers))
         atoms.extend(found)
         markers.clear()
         _place_inner_markers(found, inner, markers)

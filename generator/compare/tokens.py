@@ -68,7 +68,7 @@ def tokenize(text: str) -> list[str]:
 LONG_PARAGRAPH = 10_000
 _CHUNK = re.compile(r"\S+\s*|\s+")
 CHUNK_END = re.compile(r"[.;!?:]\s*$")
-_SENTENCE_SIGNS = frozenset(".;!?:")
+SENTENCE_SIGNS = frozenset(".;!?:")
 
 
 class _Marks(dict):
@@ -78,7 +78,7 @@ class _Marks(dict):
     """
 
     def __missing__(self, word: str) -> str:
-        ends = word[-1:] in _SENTENCE_SIGNS or zlib.crc32(word.encode()) & 7 == 0
+        ends = word[-1:] in SENTENCE_SIGNS or zlib.crc32(word.encode()) & 7 == 0
         marked = self[word] = word + " \0" if ends else word + " "
         return marked
 

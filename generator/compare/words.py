@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from .align import Block, common_pairs, matching_blocks
+from .align import matching_blocks
 
 
 class AtomLike(Protocol):
@@ -44,12 +43,6 @@ Op = tuple[str, int, int, int, int]
 AtomT = TypeVar("AtomT", bound=AtomLike)
 
 _TEXT = operator.attrgetter("text")
-#: Word stretches up to this size (old × new words) are matched by a table (`_lcs`).
-_SMALL_TABLE = 400
-#: Runs of words kept by Myers' algorithm that anchor the table (see `_word_pairs`): at least
-#: this long once a margin is left to the table at each end.
-_ANCHOR = 4
-_MARGIN = 2
 _ENDS_SENTENCE = operator.attrgetter("ends_sentence")
 _TAG, _OLD_START, _OLD_END, _NEW_START, _NEW_END = map(operator.itemgetter, range(5))
 _OLD_SPAN, _NEW_SPAN = operator.itemgetter(1, 2), operator.itemgetter(3, 4)
@@ -105,94 +98,6 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
                 words(olds[k:k + 1], news[k:k + 1])
             start = k + 1
     return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
-
-
-def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block]:
-    """Matched runs of two key sequences: (old start, new start, length), in order.
-
-    Words and signs are matched first (`matching_blocks`), spaces aside: every space has the
-    same key, which makes a longest common subsequence of all keys four times the work for
-    nothing, since a space kept alone between two changes is joined to them by the tidying.
-    Then each stretch between two matched words keeps the spaces both sides start and end it
-    with (those beside a kept word).
-
-    >>> word_matches(["a", " ", "b", " ", "c"], ["a", " ", "x", " ", "c"])
-    [(0, 0, 2), (3, 3, 2)]
-    """
-    if not old_keys or not new_keys:
-        return []
-    if len(old_keys) == len(new_keys) == 1:
-        return [(0, 0, 1)] if old_keys[0] == new_keys[0] else []
-    space = itertools.repeat(" ")
-    old_words = list(itertools.compress(itertools.count(), map(operator.ne, old_keys, space)))
-    new_words = list(itertools.compress(itertools.count(), map(operator.ne, new_keys, space)))
-    pairs: list[tuple[int, int]] = []
-    if old_words and new_words:
-        words_a = [old_keys[i] for i in old_words]
-        words_b = [new_keys[j] for j in new_words]
-        for i, j in _word_pairs(words_a, words_b):
-            pairs.append((old_words[i], new_words[j]))
-    n, m = len(old_keys), len(new_keys)
-    blocks: list[Block] = []
-
-    def add(i: int, j: int, size: int) -> None:
-        if not size:
-            return
-        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
-            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)
-        else:
-            blocks.append((i, j, size))
-
-    i = j = 0
-    for word_i, word_j in [*pairs, (n, m)]:
-        # The stretch [i, word_i) × [j, word_j) between two kept words: its common ends.
-        if word_i - i == word_j - j and old_keys[i:word_i] == new_keys[j:word_j]:
-            # Alike (the space between two kept words, mostly): kept whole.
-            add(i, j, word_i - i + (1 if word_i < n else 0))
-            i, j = word_i + 1, word_j + 1
-            continue
-        limit = min(word_i - i, word_j - j)
-        head = 0
-        while head < limit and old_keys[i + head] == new_keys[j + head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and old_keys[word_i - 1 - tail] == new_keys[word_j - 1 - tail]:
-            tail += 1
-        add(i, j, head)
-        add(word_i - tail, word_j - tail, tail)
-        add(word_i, word_j, 1 if word_i < n else 0)
-        i, j = word_i + 1, word_j + 1
-    return blocks
-
-
-def _word_pairs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """The places (i, j) of a longest common subsequence of two word sequences.
-
-    Few edits between many words (a long paragraph's stretch holding two edits far apart):
-    Myers' algorithm (`common_pairs`), linear then, finds one; its long runs of kept words,
-    less a margin at each end, anchor the table of `matching_blocks` in between, which
-    chooses among subsequences as long the one keeping the most text. Where Myers gives up
-    (it would cost more than an eighth of the table), or for a small stretch, the table alone.
-    """
-    cells = len(a) * len(b)
-    found = common_pairs(a, b, math.isqrt(cells) // 2) if cells > _SMALL_TABLE else None
-    anchors: list[Block] = []
-    if found is not None:
-        for _, run in itertools.groupby(enumerate(found), lambda item: item[1][0] - item[0]):
-            places = [place for _, place in run]
-            if len(places) >= _ANCHOR + 2 * _MARGIN and \
-                    places[-1][1] - places[0][1] == len(places) - 1:
-                i, j = places[_MARGIN]
-                anchors.append((i, j, len(places) - 2 * _MARGIN))
-    pairs: list[tuple[int, int]] = []
-    i = j = 0
-    for ai, aj, size in [*anchors, (len(a), len(b), 0)]:
-        for tag, i1, i2, j1, j2 in matching_blocks(a[i:ai], b[j:aj]):
-            if tag == "equal":
-                pairs.extend(zip(range(i + i1, i + i2), range(j + j1, j + j2), strict=True))
-        pairs.extend(zip(range(ai, ai + size), range(aj, aj + size), strict=True))
-        i, j = ai + size, aj + size
-    return pairs
 
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
