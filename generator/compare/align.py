@@ -10,6 +10,8 @@ linear-ish even on a paragraph of megabytes); what differs in between is paired 
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -78,6 +80,16 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
         blocks.append((ahi, bhi, end - ahi))
     if alo >= ahi or blo >= bhi:
         return []
+    if ahi - alo == 1 or bhi - blo == 1:
+        # One item on a side (most gaps between anchors): kept where first found, as `_lcs`
+        # would keep it.
+        if ahi - alo == 1:
+            found = [j for j in range(blo, bhi) if b[j] == a[alo]][:1]
+            blocks.extend((alo, j, 1) for j in found)
+        else:
+            found = [i for i in range(alo, ahi) if a[i] == b[blo]][:1]
+            blocks.extend((i, blo, 1) for i in found)
+        return []
     cells = (ahi - alo) * (bhi - blo)
     if cells <= min(exact_cells, _LCS_LIMIT):
         blocks.extend(_lcs(a, alo, ahi, b, blo, bhi))
@@ -93,10 +105,15 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     regions = []
     i, j = alo, blo
     for ai, bj, size in anchors:
-        regions.append((i, ai, j, bj))
-        blocks.append((ai, bj, size))
+        if ai > i and bj > j:
+            regions.append((i, ai, j, bj))  # a gap empty on a side holds no match
+        if blocks and blocks[-1][0] + blocks[-1][2] == ai == i and \
+                blocks[-1][1] + blocks[-1][2] == bj == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)  # one run
+        else:
+            blocks.append((ai, bj, size))
         i, j = ai + size, bj + size
-    if anchors:
+    if anchors and ahi > i and bhi > j:
         regions.append((i, ahi, j, bhi))
     return regions
 
@@ -142,6 +159,58 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
     return blocks
 
 
+def common_pairs(a: Sequence[str], b: Sequence[str], limit: int) -> list[tuple[int, int]] | None:
+    """The places (i, j) of a longest common subsequence, or None past ``limit`` edits.
+
+    Myers' O((N + M) D) algorithm: linear when few items differ, where a table of every
+    pair of items would be quadratic. Among subsequences as long, one is taken as found
+    (deletions before insertions), without weighing their text as `_lcs` does.
+
+    >>> common_pairs(["a", "b", "c"], ["a", "x", "c"], 4)
+    [(0, 0), (2, 2)]
+    >>> common_pairs(["a", "b"], ["c", "d"], 3) is None
+    True
+    """
+    n, m = len(a), len(b)
+    # Furthest x on each diagonal k = x - y (negative k read from the end, as lists do).
+    furthest = [0] * (2 * limit + 3)
+    trace = []
+    for d in range(limit + 1):
+        trace.append(furthest[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and furthest[k - 1] < furthest[k + 1]):
+                x = furthest[k + 1]
+            else:
+                x = furthest[k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            furthest[k] = x
+            if x >= n and y >= m:
+                return _walk_back(trace, n, m)
+    return None
+
+
+def _walk_back(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]]:
+    """The matched places of the edit path `common_pairs` found, from its end."""
+    pairs = []
+    for d in range(len(trace) - 1, -1, -1):
+        furthest = trace[d]
+        k = x - y
+        if k == -d or (k != d and furthest[k - 1] < furthest[k + 1]):
+            previous = k + 1
+        else:
+            previous = k - 1
+        x0 = furthest[previous]
+        y0 = x0 - previous
+        while x > x0 and y > y0:
+            x, y = x - 1, y - 1
+            pairs.append((x, y))
+        x, y = x0, y0
+    pairs.reverse()
+    return pairs
+
+
 def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
                     bhi: int) -> list[tuple[int, int]]:
     """Pairs of keys found exactly once on each side, longest increasing run of them."""
@@ -149,9 +218,13 @@ def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
     count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
     where_a = dict(zip(a[alo:ahi], range(alo, ahi), strict=True))
     where_b = dict(zip(b[blo:bhi], range(blo, bhi), strict=True))
-    candidates = sorted((where_a[k], where_b[k]) for k, n in count_a.items()
-                        if n == 1 and count_b.get(k) == 1)
-    return _increasing(candidates)
+    once = (1).__eq__
+    once_a = list(itertools.compress(count_a.keys(), map(once, count_a.values())))
+    once_b = set(itertools.compress(count_b.keys(), map(once, count_b.values())))
+    # In the order of the old side (the counter's): sorted already, or nearly.
+    both = list(itertools.compress(once_a, map(once_b.__contains__, once_a)))
+    return _increasing(sorted(zip(map(where_a.__getitem__, both), map(where_b.__getitem__, both),
+                                  strict=True)))
 
 
 def _ngram_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
@@ -173,6 +246,9 @@ def _increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest run of ``candidates`` (sorted on old position) increasing on new position."""
     if not candidates:
         return []
+    js = [j for _, j in candidates]
+    if all(map(operator.lt, js, js[1:])):
+        return candidates  # nothing moved (most text): all of them, found at C speed
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(candidates)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import operator
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,10 +31,10 @@ from .ooxml import (
     w,
 )
 from .tokens import CHUNK_END, chunk, chunk_key, normalize_space, token_key, tokenize
+from .words import Op
 
 _SENTENCE_END = {".", ";", "!", "?", ":"}
-_SIGN = re.compile(r"[.;!?:]")
-_TEXT = operator.attrgetter("text")
+_LAST = operator.itemgetter(slice(-1, None))
 
 _SIMPLE_RUN_CHILDREN = {
     w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
@@ -55,6 +54,7 @@ class Piece:
 
 
 _NONE: tuple = ()
+_new = object.__new__
 
 
 class Atom:
@@ -106,6 +106,26 @@ class Atom:
         """A word, a number or something other than text (not a space nor a sign)."""
         return self.kind != "text" or self.weight > 0
 
+    @classmethod
+    def plain(cls, key: str, run: etree._Element | None, text: str, chunk: bool = False,
+              ends_sentence: bool | None = None) -> Atom:
+        """A text atom of one piece, made without `__init__`'s defaults.
+
+        A long paragraph makes hundreds of thousands. ``ends_sentence`` is by default what
+        `__init__` says.
+        """
+        atom = _new(cls)
+        atom.key = key
+        atom.kind = "text"
+        atom.pieces = (Piece(run, text),)
+        atom.run = atom.element = None
+        atom.elements = atom.markers = _NONE
+        atom.text = text
+        atom._weight = -1
+        atom.ends_sentence = key in _SENTENCE_END if ends_sentence is None else ends_sentence
+        atom.chunk = chunk
+        return atom
+
     def __repr__(self) -> str:
         return f"Atom({self.kind}, {self.text!r})"
 
@@ -117,11 +137,8 @@ class Paragraph:
     element: etree._Element
     atoms: list[Atom]
     trailing: list[etree._Element]
-
-    @property
-    def text(self) -> str:
-        """The paragraph's visible text."""
-        return "".join(map(_TEXT, self.atoms))
+    #: The paragraph's visible text: what its atoms show, however finely they are cut.
+    text: str
 
 
 def _visible_text(el: etree._Element) -> str:
@@ -151,14 +168,14 @@ def digest(el: etree._Element, resolve: Callable[[str], str] | None) -> str:
     return hashlib.sha1(etree.tostring(clone, method="c14n")).hexdigest()[:16]
 
 
-def _split(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
+def text_atoms(pieces: Sequence[Piece], tokens: list[str], keyed: Callable[[str], str],
            markers: Sequence[etree._Element]) -> list[Atom]:
     """Text atoms for ``tokens``, which joined give the text of ``pieces`` (one run or more)."""
     if len(pieces) == 1:
         # Most text: thousands of atoms, made with the fewest steps.
         run = pieces[0].run
-        atoms = [Atom(keyed(token), "text", [Piece(run, token)], None, None, None, None, token)
-                 for token in tokens]
+        plain = Atom.plain
+        atoms = [plain(keyed(token), run, token) for token in tokens]
         if atoms and markers:
             atoms[0].markers = markers
         return atoms
@@ -202,103 +219,16 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-#: Significant words kept one by one on each side of what differs (see `refine`). One is
-#: enough for the tidying of `generator.compare.words` to decide alike: an equal stretch
-#: between two changes is thin when it holds at most one significant word and no sentence
-#: sign; a joined atom never holds a sentence sign, and once the word next to the change is
-#: read, any joined atom holding a word makes the stretch thick either way.
-_NEAR = 1
+def refine(olds: Sequence[Atom], news: Sequence[Atom],
+           joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
+    """Word atoms, and the operations on them, for two stretches of atoms that differ.
 
-
-def refine(olds: Sequence[Atom], news: Sequence[Atom]) -> tuple[list[Atom], list[Atom]]:
-    """Word atoms for two stretches of atoms that differ (chunks, see `flatten`'s ``chunks``).
-
-    Only what lies between the words both stretches start and end with is cut word by word
-    (with a few equal words either side): the rest of each chunk becomes a few atoms, cut after
-    each sentence sign as words would be, so the word comparison and its tidying see the same
-    sentences and thin stretches at a fraction of the atoms. Other atoms stay as they are.
+    See `generator.compare.stretches.refine` (imported here when first needed: only long
+    paragraphs are compared by chunks).
     """
-    old_tokens = [_chunk_tokens(a) for a in olds]
-    new_tokens = [_chunk_tokens(a) for a in news]
-    flat_old = [t for tokens in old_tokens for t in tokens]
-    flat_new = [t for tokens in new_tokens for t in tokens]
-    limit = min(len(flat_old), len(flat_new))
-    head = 0
-    while head < limit and flat_old[head] == flat_new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and flat_old[-1 - tail] == flat_new[-1 - tail]:
-        tail += 1
-    head = _far(flat_old[head - 1::-1] if head else [], head, False)
-    tail = _far(flat_old[len(flat_old) - tail:], tail, True)
-    return (_refined(olds, old_tokens, head, len(flat_old) - tail),
-            _refined(news, new_tokens, head, len(flat_new) - tail))
+    from .stretches import refine as refine_stretches
 
-
-def _chunk_tokens(atom: Atom) -> list:
-    """A chunk's tokens; any other atom stands for itself (equal to nothing on the other side)."""
-    return tokenize(atom.text) if atom.kind == "text" and atom.chunk else [atom]
-
-
-def _far(tokens: Sequence, count: int, word_start: bool) -> int:
-    """How many of the ``count`` equal tokens (nearest first) may be joined.
-
-    All but the nearest holding `_NEAR` significant words (none when fewer), and, with
-    ``word_start``, up to a space (where both sides cut their chunks alike).
-    """
-    seen = 0
-    for k, token in enumerate(tokens[:count]):
-        if seen < _NEAR:
-            seen += any(map(str.isalnum, token))
-            if seen < _NEAR or word_start:
-                continue
-        if not word_start or token.isspace():
-            return count - k - 1
-    return 0
-
-
-def _refined(atoms: Sequence[Atom], tokens: list[list], far_head: int,
-             far_tail: int) -> list[Atom]:
-    """Atoms of ``atoms`` cut into ``tokens``.
-
-    One by one between flat positions ``far_head`` and ``far_tail``, joined (up to each
-    sentence sign) outside.
-    """
-    result: list[Atom] = []
-    position = 0
-    for atom, found in zip(atoms, tokens, strict=True):
-        start, position = position, position + len(found)
-        if not (atom.kind == "text" and atom.chunk):
-            result.append(atom)
-            continue
-        if far_head <= start and position <= far_tail:
-            result.extend(_split(atom.pieces, found, token_key, atom.markers))
-            continue
-        lo = min(max(far_head - start, 0), len(found))
-        hi = max(min(far_tail - start, len(found)), lo)
-        cut = [*_joined(found[:lo]), *found[lo:hi], *_joined(found[hi:])]
-        result.extend(_split(atom.pieces, cut, token_key, atom.markers))
-    return result
-
-
-def _joined(tokens: list[str]) -> list[str]:
-    """Tokens joined into as few pieces as can be: each sentence sign stays apart."""
-    text = "".join(tokens)
-    if not _SIGN.search(text):
-        return [text] if text else []
-    cut: list[str] = []
-    joined: list[str] = []
-    for token in tokens:
-        if token in _SENTENCE_END:
-            if joined:
-                cut.append("".join(joined))
-                joined = []
-            cut.append(token)
-        else:
-            joined.append(token)
-    if joined:
-        cut.append("".join(joined))
-    return cut
+    return refine_stretches(olds, news, joined)
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
@@ -316,18 +246,34 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     # Markers met inside that text (a bookmark between the runs of one word), by offset: they
     # do not cut the text, so an identical word stays one word.
     inner: list[tuple[int, etree._Element]] = []
+    # The text of each stretch of text and of each other atom, in order.
+    shown: list[str] = []
 
     def flush_text() -> None:
         if not buffer:
             return
         text = buffer[0].text if len(buffer) == 1 else "".join(piece.text for piece in buffer)
-        if chunks:
-            found = _split(buffer, chunk(text), chunk_key, list(markers))
+        shown.append(text)
+        if chunks and len(buffer) == 1:
+            # One run (most long paragraphs): chunks made in one go; a text of single
+            # ordinary spaces is its own key.
+            texts = chunk(text)
+            keys = texts if text.isprintable() and "  " not in text else map(chunk_key, texts)
+            run, plain = buffer[0].run, Atom.plain
+            # A chunk ends a sentence when its last sign before spaces does (`CHUNK_END`),
+            # looked at from the end, not searched.
+            ends = map(_SENTENCE_END.__contains__, map(_LAST, map(str.rstrip, texts)))
+            found = [plain(key, run, piece, True, end)
+                     for key, piece, end in zip(keys, texts, ends, strict=True)]
+            if found and markers:
+                found[0].markers = list(markers)
+        elif chunks:
+            found = text_atoms(buffer, chunk(text), chunk_key, list(markers))
             for atom in found:
                 atom.chunk = True
                 atom.ends_sentence = CHUNK_END.search(atom.text) is not None
         else:
-            found = _split(buffer, tokenize(text), token_key, list(markers))
+            found = text_atoms(buffer, tokenize(text), token_key, list(markers))
         atoms.extend(found)
         markers.clear()
         _place_inner_markers(found, inner, markers)
@@ -336,6 +282,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
 
     def add(atom: Atom) -> None:
         flush_text()
+        shown.append(atom.text)
         atom.markers = list(markers)
         markers.clear()
         atoms.append(atom)
@@ -392,7 +339,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
     if field_runs:
         add(_field_atom(field_runs, resolve))
     flush_text()
-    return Paragraph(p, atoms, markers)
+    return Paragraph(p, atoms, markers, "".join(shown))
 
 
 def _starts_field(run: etree._Element) -> bool:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from .align import align, dice
 from .atoms import digest, plain_text
+from .marks import BLOCKS
 from .ooxml import PPR, SDT_CONTENT, TBL, TC, TR, P, T, ppr_key, w
 from .tokens import normalize_space
 
@@ -60,8 +61,14 @@ def align_blocks(olds: list[etree._Element], news: list[etree._Element],
 
     Right after blocks that match (a heading found on both sides), the first paragraphs of
     the gap pair when alike in style even if their words differ: a paragraph stays under
-    its heading rather than pairing by position further down.
+    its heading rather than pairing by position further down. A gap of one paragraph on
+    each side that ends both containers pairs them without weighing their words: the last
+    paragraphs of a container pair whatever they hold (`marks.pair_last_paragraphs`), and
+    such a paragraph may weigh megabytes.
     """
+    if len(olds) == len(news) == 1 and olds[0].tag == news[0].tag == P and \
+            _ends_container(olds[0]) and _ends_container(news[0]):
+        return [("pair", 0, 0)]
     old_bags = [_bag(b) for b in olds]
     new_bags = [_bag(b) for b in news]
     threshold = 0.4
@@ -81,6 +88,11 @@ def align_blocks(olds: list[etree._Element], news: list[etree._Element],
     return align(len(olds), len(news), similarity, threshold)
 
 
+def _ends_container(block: etree._Element) -> bool:
+    """Whether no block follows ``block`` in its container."""
+    return not any(sibling.tag in BLOCKS for sibling in block.itersiblings())
+
+
 def _bag(block: etree._Element) -> Counter:
     """The words of a block, lower-cased, with their counts.
 
@@ -88,7 +100,9 @@ def _bag(block: etree._Element) -> Counter:
     space, so only the few distinct pieces holding a sign are cut again.
     """
     bag: Counter = Counter()
-    for piece, count in Counter(block_text(block).lower().split()).items():
+    # Lower-cased once per distinct piece, not over the whole text.
+    for piece, count in Counter(block_text(block).split()).items():
+        piece = piece.lower()
         if _WORDS.fullmatch(piece):
             bag[piece] += count
         else:
@@ -102,7 +116,10 @@ def _text_key(el: etree._Element) -> str:
 
     Only alignment uses it: blocks whose keys agree are still compared in full.
     """
-    return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
+    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # single ordinary spaces only, checked at C speed (megabytes may come)
+    return normalize_space(text)
 
 
 def text_length(p: etree._Element) -> int:

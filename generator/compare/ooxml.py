@@ -69,6 +69,9 @@ class Revisions:
         self.date = date
         self.next = first_id
         self.count = 0
+        # One empty element per tag, copied: lxml sets namespaced attributes slowly, and a
+        # long paragraph's changes make tens of thousands of w:ins / w:del.
+        self._models: dict[str, etree._Element] = {}
 
     def new_id(self) -> str:
         """A fresh ``w:id`` value."""
@@ -78,11 +81,23 @@ class Revisions:
 
     def element(self, tag: str) -> etree._Element:
         """An empty ``w:ins`` / ``w:del`` / ``w:rPrChange`` … carrying id, author and date."""
+        return self.stamp(copy.copy(self.model(tag)))
+
+    def model(self, tag: str) -> etree._Element:
+        """The element `element` copies: author and date, an empty id (not to be changed)."""
+        model = self._models.get(tag)
+        if model is None:
+            attributes = {ID: "", AUTHOR: self.author}
+            if self.date:
+                attributes[DATE] = self.date
+            model = self._models[tag] = etree.Element(tag, attributes)
+        return model
+
+    def stamp(self, el: etree._Element) -> etree._Element:
+        """Give ``el``, a copy of a `model` (with what it holds), a fresh id; returns it."""
         self.count += 1
-        attributes = {ID: self.new_id(), AUTHOR: self.author}
-        if self.date:
-            attributes[DATE] = self.date
-        return etree.Element(tag, attributes)
+        el.set(ID, self.new_id())
+        return el
 
 
 def same_tree(a: etree._Element, b: etree._Element) -> bool:

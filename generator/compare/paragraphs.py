@@ -22,6 +22,7 @@ from .ooxml import (
     INS,
     PPR,
     RPR,
+    XML_SPACE,
     P,
     Revisions,
     add_rpr_change,
@@ -128,6 +129,14 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
     return result
 
 
+def _keep_spaces(t: etree._Element) -> None:
+    """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
+    text = t.text or ""
+    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
+    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
+        t.set(XML_SPACE, "preserve")
+
+
 class ParagraphWriter:
     """Rewrites a new paragraph's content from word-level operations."""
 
@@ -148,9 +157,11 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
-        # A long paragraph writes thousands of runs from a few: each run's shell made once,
-        # then copied (lxml copies are deep).
-        self._shells: dict[etree._Element, etree._Element] = {}
+        # A long paragraph writes thousands of runs from a few: each run's shell, holding an
+        # empty w:t (or w:delText), made once, then copied (lxml copies are deep).
+        self._shells: dict[tuple[etree._Element, bool], etree._Element] = {}
+        # The same for a w:ins / w:del opening on such a run.
+        self._opened: dict[tuple[etree._Element, bool], etree._Element] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -196,18 +207,19 @@ class ParagraphWriter:
               old_run: etree._Element | None = None) -> None:
         changed_look = old_run is not None and self.look(old_run) != self.look(run)
         key = (status, id(run), id(old_run) if changed_look else None)
+        if status != "=" and (self.wrapper is None or self.wrapper_status != status):
+            self._open(status, run, text, key)
+            return
         target = self._target(status)
         if self.last_run is not None and self.last_run_key == key:
             t = self.last_run[-1]
             t.text = (t.text or "") + text
-            if t.text != t.text.strip() or "  " in t.text:
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _keep_spaces(t)
             return
-        shell = self._shells.get(run)
-        if shell is None:
-            shell = self._shells[run] = run_shell(run)
-        shell = copy.copy(shell)
-        shell.append(text_element(text, deleted=status == "-"))
+        shell = copy.copy(self._shell(run, status == "-"))
+        t = shell[-1]
+        t.text = text
+        _keep_spaces(t)
         if changed_look:
             assert old_run is not None  # changed_look says so
             add_rpr_change(shell, old_run.find(RPR), self.rev)
@@ -215,6 +227,33 @@ class ParagraphWriter:
         target.append(shell)
         self.last_run = shell
         self.last_run_key = key
+
+    def _shell(self, run: etree._Element, deleted: bool) -> etree._Element:
+        """The model of a run like ``run`` holding an empty w:t (or w:delText)."""
+        model = self._shells.get((run, deleted))
+        if model is None:
+            model = self._shells[(run, deleted)] = run_shell(run)
+            model.append(text_element("", deleted))
+        return model
+
+    def _open(self, status: str, run: etree._Element, text: str, key: tuple) -> None:
+        """A new w:ins or w:del holding a run of ``text``: one copy of a model of both."""
+        self._close()
+        deleted = status == "-"
+        model = self._opened.get((run, deleted))
+        if model is None:
+            model = copy.copy(self.rev.model(DEL if deleted else INS))
+            model.append(copy.copy(self._shell(run, deleted)))
+            self._opened[(run, deleted)] = model
+        wrapper = self.rev.stamp(copy.copy(model))
+        self.wrapper, self.wrapper_status = wrapper, status
+        self.children.append(wrapper)
+        self._touched(wrapper)
+        shell = wrapper[0]
+        t = shell[-1]
+        t.text = text
+        _keep_spaces(t)
+        self.last_run, self.last_run_key = shell, key
 
     def _markers(self, atom: Atom) -> None:
         for marker in atom.markers:
@@ -304,6 +343,25 @@ class ParagraphWriter:
         else:
             self._group([self._bring(copy.deepcopy(el)) for el in o.elements], "-")
 
+    def _changed(self, olds: list[Atom], news: list[Atom]) -> None:
+        """Old atoms deleted, then new ones inserted.
+
+        Plain text (most changes) is written run by run, each run's text joined first.
+        """
+        if all(map(operator.eq, map(_KIND, olds), itertools.repeat("text"))):
+            for run, text in _merged(olds):
+                self._text("-", run, text)
+        else:
+            for o in olds:
+                self._deleted(o)
+        if all(map(operator.eq, map(_KIND, news), itertools.repeat("text"))) and \
+                not any(map(_MARKERS, news)):
+            for run, text in _merged(news):
+                self._text("+", run, text)
+        else:
+            for n in news:
+                self._inserted(n)
+
     def _group(self, elements: Sequence[etree._Element], status: str) -> None:
         tag = INS if status == "+" else DEL
         if status == "+":
@@ -335,12 +393,9 @@ class ParagraphWriter:
                 # A bookmark that opens on the new words also covers the old ones.
                 self._markers(new[j1])
                 new[j1].markers = []
-            for o in old[i1:i2]:
-                self._deleted(o)
-            for n in new[j1:j2]:
-                self._inserted(n)
-            self._segment("-", "".join(a.text for a in old[i1:i2]))
-            self._segment("+", "".join(a.text for a in new[j1:j2]))
+            self._changed(old[i1:i2], new[j1:j2])
+            self._segment("-", "".join(map(_TEXT, old[i1:i2])))
+            self._segment("+", "".join(map(_TEXT, new[j1:j2])))
         self._close()
         for marker in self.new.trailing:
             self.children.append(marker)

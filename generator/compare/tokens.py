@@ -17,6 +17,9 @@ _TOKEN = re.compile(
     r"|\s+"
     r"|.", re.UNICODE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
+#: `_TOKEN` for text without a digit.
+_WORDING = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
+_DIGIT = re.compile(r"\d")
 
 
 def normalize_space(text: str) -> str:
@@ -56,14 +59,28 @@ def tokenize(text: str) -> list[str]:
     ['montant', ' ', ':', ' ', '468\u202f000', '\xa0', '€', ',', ' ', 'soit', ' ', 'l', '’',
      'État', '.']
     """
-    return _TOKEN.findall(text)
+    if _DIGIT.search(text):
+        return _TOKEN.findall(text)
+    return _WORDING.findall(text)  # no number to group: the same tokens, found sooner
 
 
 #: Paragraphs longer than this (characters, either side) are first compared by chunks of words.
 LONG_PARAGRAPH = 10_000
 _CHUNK = re.compile(r"\S+\s*|\s+")
 CHUNK_END = re.compile(r"[.;!?:]\s*$")
-_SENTENCE_SIGNS = frozenset(".;!?:")
+SENTENCE_SIGNS = frozenset(".;!?:")
+
+
+class _Marks(dict):
+    """Each word of a text with its space, and a NUL after it when it ends a chunk.
+
+    See `chunk`; worked out once per distinct word.
+    """
+
+    def __missing__(self, word: str) -> str:
+        ends = word[-1:] in SENTENCE_SIGNS or zlib.crc32(word.encode()) & 7 == 0
+        marked = self[word] = word + " \0" if ends else word + " "
+        return marked
 
 
 def chunk(text: str) -> list[str]:
@@ -78,18 +95,17 @@ def chunk(text: str) -> list[str]:
     """
     crc32 = zlib.crc32
     if text[:1] != " " and "  " not in text and text.isprintable():
-        # Only single ordinary spaces between words (most prose): split at C speed, each word
-        # then one space; the last word's verdict does not matter (the text's end is a cut).
-        words = text.split(" ")[:-1]
-        ends = {word: word[-1:] in _SENTENCE_SIGNS or crc32(word.encode()) & 7 == 0
-                for word in set(words)}
-        lengths = map((1).__add__, map(len, words))
-    else:
-        words = _CHUNK.findall(text)
-        # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
-        ends = {word: CHUNK_END.search(word) is not None or
-                crc32(word.rstrip().encode()) & 7 == 0 for word in set(words)}
-        lengths = map(len, words)
+        # Only single ordinary spaces between words (most prose), and no NUL: each word is
+        # given back its space, then a NUL when it ends a chunk, and the text is cut at the
+        # NULs, all at C speed; one space too many comes at the end (the text's end is a cut).
+        marked = "".join(map(_Marks().__getitem__, text.split(" ")))
+        marked = marked[:-2] if marked.endswith("\0") else marked[:-1]
+        return list(filter(None, marked.split("\0")))
+    words = _CHUNK.findall(text)
+    # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
+    ends = {word: CHUNK_END.search(word) is not None or
+            crc32(word.rstrip().encode()) & 7 == 0 for word in set(words)}
+    lengths = map(len, words)
     # The words cover the text: chunks are slices of it, cut where a word ends one.
     cuts = list(itertools.compress(itertools.accumulate(lengths), map(ends.__getitem__, words)))
     if not cuts or cuts[-1] != len(text):

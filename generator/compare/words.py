@@ -13,7 +13,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from .align import matching_blocks
@@ -43,6 +43,9 @@ Op = tuple[str, int, int, int, int]
 AtomT = TypeVar("AtomT", bound=AtomLike)
 
 _TEXT = operator.attrgetter("text")
+_ENDS_SENTENCE = operator.attrgetter("ends_sentence")
+_TAG, _OLD_START, _OLD_END, _NEW_START, _NEW_END = map(operator.itemgetter, range(5))
+_OLD_SPAN, _NEW_SPAN = operator.itemgetter(1, 2), operator.itemgetter(3, 4)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -57,31 +60,22 @@ def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
 
 def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
                      refine: Callable[[Sequence[AtomT], Sequence[AtomT]],
-                                      tuple[list[AtomT], list[AtomT]]]
+                                      tuple[list[AtomT], list[AtomT], list[Op]]]
                      ) -> tuple[list[AtomT], list[AtomT], list[Op]]:
     """`word_ops` for atoms that are chunks of words: chunks first, words where they differ.
 
-    ``refine(olds, news)`` cuts two stretches of chunks that differ into words. Returns the
-    atom sequences the operations index (chunks where equal, words elsewhere) and the
-    operations.
+    ``refine(olds, news)`` cuts two stretches of chunks that differ into words and matches
+    them: it returns the atoms of each side and the operations on them. Returns the atom
+    sequences the operations index (chunks where equal, words elsewhere) and the operations.
     """
     out_old: list[AtomT] = []
     out_new: list[AtomT] = []
     ops: list[Op] = []
 
     def words(olds: Sequence[AtomT], news: Sequence[AtomT]) -> None:
-        fine_old, fine_new = refine(olds, news)
-        # Both ends, where keys agree, are set aside as `matching_blocks` would: only the
-        # middle is matched.
-        head, tail = _common_ends(fine_old, fine_new)
-        stop_old, stop_new = len(fine_old) - tail, len(fine_new) - tail
-        i0, j0 = len(out_old), len(out_new)
-        for found, i, j in ((_alike(fine_old, fine_new, 0, head, 0), i0, j0),
-                            (_raw_ops(fine_old[head:stop_old], fine_new[head:stop_new]),
-                             i0 + head, j0 + head),
-                            (_alike(fine_old, fine_new, stop_old, len(fine_old), stop_new),
-                             i0, j0)):
-            ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
+        fine_old, fine_new, found = refine(olds, news)
+        i, j = len(out_old), len(out_new)
+        ops.extend((tag, i1 + i, i2 + i, j1 + j, j2 + j) for tag, i1, i2, j1, j2 in found)
         out_old.extend(fine_old)
         out_new.extend(fine_new)
 
@@ -104,21 +98,6 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
                 words(olds[k:k + 1], news[k:k + 1])
             start = k + 1
     return out_old, out_new, _tidy(_merge_adjacent(ops), out_old, out_new)
-
-
-def _common_ends(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> tuple[int, int]:
-    """How many atoms both sequences start, then end, with the same keys.
-
-    What `matching_blocks` sets aside first.
-    """
-    limit = min(len(old), len(new))
-    head = 0
-    while head < limit and old[head].key == new[head].key:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail].key == new[-1 - tail].key:
-        tail += 1
-    return head, tail
 
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
@@ -227,17 +206,23 @@ class _Weights:
     def span(self, start: int, stop: int) -> int:
         return _significant_chars(self.atoms[start:stop])
 
+    def spans(self, ranges: Iterable[tuple[int, int]]) -> int:
+        """The sum of `span` over ``ranges``, counted in one go (letters and digits add up)."""
+        atoms = self.atoms
+        return _significant_chars(list(itertools.chain.from_iterable(
+            atoms[start:stop] for start, stop in ranges)))
+
 
 def _equal_share(ops: list[Op], weights: tuple[_Weights, _Weights]) -> float:
     if not ops:
         return 1.0
     old, new = weights
     whole_new = new.span(ops[0][3], ops[-1][4])
-    if all(a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+    if all(map(operator.eq, map(_NEW_END, ops), map(_NEW_START, ops[1:]))):
         # The operations tile the new span: what is equal is the whole less the few changes.
-        equal = whole_new - sum(new.span(op[3], op[4]) for op in ops if op[0] != "equal")
+        equal = whole_new - new.spans((op[3], op[4]) for op in ops if op[0] != "equal")
     else:
-        equal = sum(new.span(op[3], op[4]) for op in ops if op[0] == "equal")
+        equal = new.spans((op[3], op[4]) for op in ops if op[0] == "equal")
     total = max(old.span(ops[0][1], ops[-1][2]), whole_new)
     return equal / total if total else 1.0
 
@@ -254,6 +239,12 @@ def _kept_limit(changes: int) -> float:
     return 0.5 if changes >= 3 else 0.34 if changes >= 2 else 0.0
 
 
+def _tiled(ops: list[Op]) -> bool:
+    """Whether each operation starts, on both sides, where the one before ends (at C speed)."""
+    return all(map(operator.eq, map(_OLD_END, ops), map(_OLD_START, ops[1:]))) and \
+        all(map(operator.eq, map(_NEW_END, ops), map(_NEW_START, ops[1:])))
+
+
 def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
     """Whether ``ops`` read as confetti: several changes keeping little of the text.
 
@@ -261,14 +252,16 @@ def _rewritten(ops: list[Op], weights: tuple[_Weights, _Weights]) -> bool:
     changed)`` and grows with the equal text: it is counted only until it reaches the limit,
     so that a long paragraph with a few edits is not counted whole.
     """
-    limit = _kept_limit(sum(op[0] == "change" for op in ops))
+    tags = list(map(_TAG, ops))
+    limit = _kept_limit(tags.count("change"))
     if not limit:
         return False
-    if not all(a[2] == b[1] and a[4] == b[3] for a, b in zip(ops, ops[1:], strict=False)):
+    if not _tiled(ops):
         return _equal_share(ops, weights) < limit
     old, new = weights
-    changed = max(sum(old.span(op[1], op[2]) for op in ops if op[0] != "equal"),
-                  sum(new.span(op[3], op[4]) for op in ops if op[0] != "equal"))
+    changes = list(map(operator.ne, tags, itertools.repeat("equal")))
+    changed = max(old.spans(itertools.compress(map(_OLD_SPAN, ops), changes)),
+                  new.spans(itertools.compress(map(_NEW_SPAN, ops), changes)))
     equal = 0
     for op in ops:
         if op[0] == "equal":
@@ -288,13 +281,12 @@ def _collapse_rewritten_paragraph(ops: list[Op], old: Sequence[AtomLike],
 
 
 def _sentences(atoms: Sequence[AtomLike]) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for k, atom in enumerate(atoms):
-        if atom.ends_sentence:
-            bounds.append((start, k + 1))
-            start = k + 1
-    if start < len(atoms):
-        bounds.append((start, len(atoms)))
+    # Sentence ends found at C speed (a long paragraph has hundreds of thousands of atoms).
+    ends = list(itertools.compress(itertools.count(1), map(_ENDS_SENTENCE, atoms)))
+    starts = [0, *ends]
+    bounds = list(zip(starts, ends, strict=False))
+    if starts[-1] < len(atoms):
+        bounds.append((starts[-1], len(atoms)))
     return bounds
 
 
