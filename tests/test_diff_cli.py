@@ -219,7 +219,7 @@ def test_diff_of_two_files_starts_light(tmp_path: Path) -> None:
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['diff', {str(old)!r}, {str(new)!r}, '-o', {str(tmp_path / 'r.docx')!r}])\n"
             "print(sorted(m for m in sys.modules if m.startswith('generator.kits') or m in "
-            "('tempfile', 'html', 'locale', 'random')))\n")
+            "('tempfile', 'html', 'locale', 'random', 'dataclasses', 'datetime')))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from lxml import etree
 
+from ..slots import Slotted
 from .ooxml import (
     DEL_TEXT,
     INSTR_TEXT,
@@ -45,12 +45,13 @@ _FLD_CHAR = w("fldChar")
 _FLD_TYPE = w("fldCharType")
 
 
-@dataclass(slots=True)
-class Piece:
+class Piece(Slotted):
     """A slice of the text of one run."""
 
-    run: etree._Element
-    text: str
+    __slots__ = ("run", "text")
+
+    def __init__(self, run: etree._Element, text: str) -> None:
+        self.run, self.text = run, text
 
 
 _NONE: tuple = ()
@@ -130,15 +131,17 @@ class Atom:
         return f"Atom({self.kind}, {self.text!r})"
 
 
-@dataclass
-class Paragraph:
-    """A flattened paragraph: its atoms and the markers after the last atom."""
+class Paragraph(Slotted):
+    """A flattened paragraph: its atoms and the markers after the last atom.
 
-    element: etree._Element
-    atoms: list[Atom]
-    trailing: list[etree._Element]
-    #: The paragraph's visible text: what its atoms show, however finely they are cut.
-    text: str
+    ``text``: the paragraph's visible text, what its atoms show however finely they are cut.
+    """
+
+    __slots__ = ("element", "atoms", "trailing", "text")
+
+    def __init__(self, element: etree._Element, atoms: list[Atom],
+                 trailing: list[etree._Element], text: str) -> None:
+        self.element, self.atoms, self.trailing, self.text = element, atoms, trailing, text
 
 
 def _visible_text(el: etree._Element) -> str:
