@@ -120,7 +120,7 @@ def _new_arguments(new: argparse.ArgumentParser) -> None:
 
 
 def _kits_arguments(kits: argparse.ArgumentParser) -> None:
-    pass
+    """``modeles`` takes no argument."""
 
 
 def _kit_arguments(kit: argparse.ArgumentParser) -> None:
