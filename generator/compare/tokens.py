@@ -67,8 +67,25 @@ def tokenize(text: str) -> list[str]:
 #: Paragraphs longer than this (characters, either side) are first compared by chunks of words.
 LONG_PARAGRAPH = 10_000
 _CHUNK = re.compile(r"\S+\s*|\s+")
-CHUNK_END = re.compile(r"[.;!?:]\s*$")
 SENTENCE_SIGNS = frozenset(".;!?:")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a text's last sign before its spaces ends a sentence.
+
+    >>> ends_sentence("fin. "), ends_sentence("a: "), ends_sentence("x.y")
+    (True, True, False)
+    """
+    return text.rstrip()[-1:] in SENTENCE_SIGNS
+
+
+def _ends_chunk(word: str) -> bool:
+    """Whether a word (with its spaces) ends a chunk.
+
+    After a sentence sign, or when the checksum of the word says so (about one word in eight).
+    """
+    word = word.rstrip()
+    return word[-1:] in SENTENCE_SIGNS or zlib.crc32(word.encode()) & 7 == 0
 
 
 class _Marks(dict):
@@ -78,8 +95,7 @@ class _Marks(dict):
     """
 
     def __missing__(self, word: str) -> str:
-        ends = word[-1:] in SENTENCE_SIGNS or zlib.crc32(word.encode()) & 7 == 0
-        marked = self[word] = word + " \0" if ends else word + " "
+        marked = self[word] = word + " \0" if _ends_chunk(word) else word + " "
         return marked
 
 
@@ -93,7 +109,6 @@ def chunk(text: str) -> list[str]:
     >>> "".join(chunk("Un deux trois. Quatre cinq")) == "Un deux trois. Quatre cinq"
     True
     """
-    crc32 = zlib.crc32
     if text[:1] != " " and "  " not in text and text.isprintable():
         # Only single ordinary spaces between words (most prose), and no NUL: each word is
         # given back its space, then a NUL when it ends a chunk, and the text is cut at the
@@ -103,8 +118,7 @@ def chunk(text: str) -> list[str]:
         return list(filter(None, marked.split("\0")))
     words = _CHUNK.findall(text)
     # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
-    ends = {word: CHUNK_END.search(word) is not None or
-            crc32(word.rstrip().encode()) & 7 == 0 for word in set(words)}
+    ends = {word: _ends_chunk(word) for word in set(words)}
     lengths = map(len, words)
     # The words cover the text: chunks are slices of it, cut where a word ends one.
     cuts = list(itertools.compress(itertools.accumulate(lengths), map(ends.__getitem__, words)))
