@@ -36,6 +36,21 @@ _NGRAMS = (4, 16, 64)
 Block = tuple[int, int, int]
 
 
+def add_run(blocks: list[Block], i: int, j: int, size: int) -> None:
+    """Append the matched run (i, j, size), one with the last run when it goes on from it.
+
+    >>> runs = [(0, 0, 2)]
+    >>> add_run(runs, 2, 2, 1); add_run(runs, 4, 3, 1); add_run(runs, 5, 5, 0); runs
+    [(0, 0, 3), (4, 3, 1)]
+    """
+    if not size:
+        return
+    if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+        blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)
+    else:
+        blocks.append((i, j, size))
+
+
 def matching_blocks(old_keys: Sequence[str], new_keys: Sequence[str],
                     exact_cells: int = _LCS_LIMIT) -> list[tuple]:
     """Opcodes (as difflib's) matching equal keys, in linear time on documents.
@@ -84,11 +99,13 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
         # One item on a side (most gaps between anchors): kept where first found, as `_lcs`
         # would keep it.
         if ahi - alo == 1:
-            found = [j for j in range(blo, bhi) if b[j] == a[alo]][:1]
-            blocks.extend((alo, j, 1) for j in found)
+            found = next((j for j in range(blo, bhi) if b[j] == a[alo]), None)
+            if found is not None:
+                blocks.append((alo, found, 1))
         else:
-            found = [i for i in range(alo, ahi) if a[i] == b[blo]][:1]
-            blocks.extend((i, blo, 1) for i in found)
+            found = next((i for i in range(alo, ahi) if a[i] == b[blo]), None)
+            if found is not None:
+                blocks.append((found, blo, 1))
         return []
     cells = (ahi - alo) * (bhi - blo)
     if cells <= min(exact_cells, _LCS_LIMIT):
@@ -107,11 +124,7 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     for ai, bj, size in anchors:
         if ai > i and bj > j:
             regions.append((i, ai, j, bj))  # a gap empty on a side holds no match
-        if blocks and blocks[-1][0] + blocks[-1][2] == ai == i and \
-                blocks[-1][1] + blocks[-1][2] == bj == j:
-            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)  # one run
-        else:
-            blocks.append((ai, bj, size))
+        add_run(blocks, ai, bj, size)
         i, j = ai + size, bj + size
     if anchors and ahi > i and bhi > j:
         regions.append((i, ahi, j, bhi))
@@ -146,11 +159,7 @@ def _lcs(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,
     i = j = 0
     while i < n and j < m:
         if a[alo + i] == b[blo + j]:
-            if blocks and blocks[-1][0] + blocks[-1][2] == alo + i and \
-                    blocks[-1][1] + blocks[-1][2] == blo + j:
-                blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
-            else:
-                blocks.append((alo + i, blo + j, 1))
+            add_run(blocks, alo + i, blo + j, 1)
             i, j = i + 1, j + 1
         elif lengths[i + 1][j] >= lengths[i][j + 1]:
             i += 1

@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Sequence
 
-from .align import Block, common_pairs, matching_blocks
+from .align import Block, add_run, common_pairs, matching_blocks
 from .atoms import Atom, text_atoms
 from .tokens import SENTENCE_SIGNS, token_key, tokenize
 from .words import Op
@@ -215,20 +215,12 @@ def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block
     n, m = len(old_keys), len(new_keys)
     blocks: list[Block] = []
 
-    def add(i: int, j: int, size: int) -> None:
-        if not size:
-            return
-        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
-            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + size)
-        else:
-            blocks.append((i, j, size))
-
     i = j = 0
     for word_i, word_j in [*pairs, (n, m)]:
         # The stretch [i, word_i) × [j, word_j) between two kept words: its common ends.
         if word_i - i == word_j - j and old_keys[i:word_i] == new_keys[j:word_j]:
             # Alike (the space between two kept words, mostly): kept whole.
-            add(i, j, word_i - i + (1 if word_i < n else 0))
+            add_run(blocks, i, j, word_i - i + (1 if word_i < n else 0))
             i, j = word_i + 1, word_j + 1
             continue
         limit = min(word_i - i, word_j - j)
@@ -238,9 +230,9 @@ def word_matches(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[Block
         tail = 0
         while tail < limit - head and old_keys[word_i - 1 - tail] == new_keys[word_j - 1 - tail]:
             tail += 1
-        add(i, j, head)
-        add(word_i - tail, word_j - tail, tail)
-        add(word_i, word_j, 1 if word_i < n else 0)
+        add_run(blocks, i, j, head)
+        add_run(blocks, word_i - tail, word_j - tail, tail)
+        add_run(blocks, word_i, word_j, 1 if word_i < n else 0)
         i, j = word_i + 1, word_j + 1
     return blocks
 
