@@ -132,9 +132,16 @@ def text_element(text: str, deleted: bool = False) -> etree._Element:
     """A ``w:t`` (or ``w:delText``) holding ``text``, preserving its spaces."""
     el = etree.Element(DEL_TEXT if deleted else T)
     el.text = text
-    if text != text.strip() or "  " in text:
-        el.set(XML_SPACE, "preserve")
+    keep_spaces(el)
     return el
+
+
+def keep_spaces(t: etree._Element) -> None:
+    """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
+    text = t.text or ""
+    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
+    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
+        t.set(XML_SPACE, "preserve")
 
 
 def run_shell(run: etree._Element) -> etree._Element:

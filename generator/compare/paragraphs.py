@@ -22,10 +22,10 @@ from .ooxml import (
     INS,
     PPR,
     RPR,
-    XML_SPACE,
     P,
     Revisions,
     add_rpr_change,
+    keep_spaces,
     mark_boxes,
     mark_runs,
     run_shell,
@@ -129,14 +129,6 @@ def text_spans(olds: list[Atom], news: list[Atom]) -> list[tuple[str, etree._Ele
     return result
 
 
-def _keep_spaces(t: etree._Element) -> None:
-    """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
-    text = t.text or ""
-    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
-    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
-        t.set(XML_SPACE, "preserve")
-
-
 class ParagraphWriter:
     """Rewrites a new paragraph's content from word-level operations."""
 
@@ -214,12 +206,12 @@ class ParagraphWriter:
         if self.last_run is not None and self.last_run_key == key:
             t = self.last_run[-1]
             t.text = (t.text or "") + text
-            _keep_spaces(t)
+            keep_spaces(t)
             return
         shell = copy.copy(self._shell(run, status == "-"))
         t = shell[-1]
         t.text = text
-        _keep_spaces(t)
+        keep_spaces(t)
         if changed_look:
             assert old_run is not None  # changed_look says so
             add_rpr_change(shell, old_run.find(RPR), self.rev)
@@ -252,7 +244,7 @@ class ParagraphWriter:
         shell = wrapper[0]
         t = shell[-1]
         t.text = text
-        _keep_spaces(t)
+        keep_spaces(t)
         self.last_run, self.last_run_key = shell, key
 
     def _markers(self, atom: Atom) -> None:
