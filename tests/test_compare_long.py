@@ -17,10 +17,17 @@ from generator.compare import align, blocks, compare
 from generator.compare.align import common_pairs
 from generator.compare.atoms import Atom, Piece, refine
 from generator.compare.stretches import word_matches
-from generator.compare.tokens import CHUNK_END, chunk, token_key, tokenize
+from generator.compare.tokens import chunk, ends_sentence, token_key, tokenize
 from generator.compare.views import document_views
 from generator.compare.words import chunked_word_ops, word_ops
-from tests.test_compare_support import Doc, Para, build, long_paragraph_pair, long_paragraph_texts
+from tests.test_compare_support import (
+    Doc,
+    Para,
+    build,
+    edited_words,
+    long_paragraph_pair,
+    long_paragraph_texts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 _LIMIT_BYTES = 1024 * 1024 * 1024
@@ -68,7 +75,7 @@ def test_chunks_mark_no_more_words_than_a_word_by_word_comparison():
 def _chunk_atom(text: str) -> Atom:
     atom = Atom(" ".join(text.split()), "text", [Piece(None, text)], text=text)
     atom.chunk = True
-    atom.ends_sentence = CHUNK_END.search(text) is not None
+    atom.ends_sentence = ends_sentence(text)
     return atom
 
 
@@ -105,15 +112,8 @@ def test_joining_the_equal_words_far_from_a_change_shows_the_same_edits():
     for _ in range(150):
         words = [rng.choice(vocabulary) + rng.choice(signs) for _ in range(rng.randint(20, 300))]
         rate = rng.choice([0.03, 0.1, 0.3, 0.6])
-        edited = []
-        for word in words:
-            roll = rng.random()
-            if roll < rate / 3:
-                edited.append(rng.choice(vocabulary))
-            elif roll < 2 * rate / 3:
-                edited += [word, rng.choice(vocabulary) + rng.choice(signs)]
-            elif roll >= rate:
-                edited.append(word)
+        edited = edited_words(rng, words, rate,
+                              lambda: rng.choice(vocabulary) + rng.choice(signs))
         old_text = "".join(w + rng.choice(spaces) for w in words)
         new_text = "".join(w + rng.choice(spaces) for w in edited)
         joined = chunked_word_ops(_chunks(old_text), _chunks(new_text), refine)
@@ -176,7 +176,7 @@ def _chunks_by_the_rule(text: str) -> list[str]:
     chunks, current = [], ""
     for word in re.findall(r"\S+\s*|\s+", text):
         current += word
-        if CHUNK_END.search(word) or zlib.crc32(word.rstrip().encode()) & 7 == 0:
+        if re.search(r"[.;!?:]\s*$", word) or zlib.crc32(word.rstrip().encode()) & 7 == 0:
             chunks.append(current)
             current = ""
     return [*chunks, current] if current else chunks

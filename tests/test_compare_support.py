@@ -11,8 +11,10 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml import OxmlElement
@@ -322,6 +324,21 @@ _SYLLABLES = ["ma", "ti", "ère", "con", "ven", "tion", "pré", "fet", "dé", "p
               "as", "so", "ci", "a", "bat", "ail", "lon", "é", "du", "ca", "teur", "mé", "di"]
 
 
+def edited_words(rng: Any, words: list[str], rate: float, draw: Callable[[], str]) -> list[str]:
+    """``words`` with about ``rate`` of them edited: a third replaced by ``draw()``, a third
+    followed by an inserted ``draw()``, a third deleted."""
+    edited = []
+    for word in words:
+        roll = rng.random()
+        if roll < rate / 3:
+            edited.append(draw())
+        elif roll < 2 * rate / 3:
+            edited += [word, draw()]
+        elif roll >= rate:
+            edited.append(word)
+    return edited
+
+
 def long_paragraph_texts(size: int, changed: float = 0.02, seed: int = 1) -> tuple[str, str]:
     """Two versions of one paragraph of about ``size`` characters, ``changed`` of words edited.
 
@@ -341,15 +358,7 @@ def long_paragraph_texts(size: int, changed: float = 0.02, seed: int = 1) -> tup
         chunk = rng.choices(vocabulary, weights, k=1000)
         words.extend(chunk)
         length += sum(map(len, chunk)) + len(chunk)
-    new_words = []
-    for word in words:
-        roll = rng.random()
-        if roll < changed / 3:
-            new_words.append(rng.choice(vocabulary))
-        elif roll < 2 * changed / 3:
-            new_words.extend((word, rng.choice(vocabulary)))
-        elif roll >= changed:
-            new_words.append(word)
+    new_words = edited_words(rng, words, changed, lambda: rng.choice(vocabulary))
     return " ".join(words) + ".", " ".join(new_words) + "."
 
 
