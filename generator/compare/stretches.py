@@ -3,7 +3,8 @@
 A long paragraph is compared by chunks of a few words first (`generator.compare.words.
 chunked_word_ops`); where chunks differ, `refine` cuts them into tokens, matches the words
 (`word_matches`: words and signs by a longest common subsequence, spaces beside them) and makes
-atoms one by one only where the tidying reads them so, joining the rest of each chunk.
+atoms no finer than the tidying reads them: each operation's text within a chunk, and each
+sentence sign.
 """
 
 from __future__ import annotations
@@ -25,25 +26,17 @@ _SMALL_TABLE = 400
 _ANCHOR = 4
 _MARGIN = 2
 
-#: Significant words kept one by one on each side of a change (see `refine`). One is enough
-#: for the tidying of `generator.compare.words` to decide alike: an equal stretch between two
-#: changes is thin when it holds at most one significant word and no sentence sign; a joined
-#: atom never holds a sentence sign, and once the word next to each change is its own atom,
-#: any joined atom holding a word makes the stretch thick either way.
-_NEAR = 1
-
-
 def refine(olds: Sequence[Atom], news: Sequence[Atom],
            joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
     """Word atoms, and the operations on them, for two stretches of atoms that differ.
 
     Chunks (see `generator.compare.atoms.flatten`'s ``chunks``) are cut into tokens and
-    matched word by word (`word_matches`) as strings; atoms are then made one by one only
-    where the tidying of `generator.compare.words` reads them so: each changed token, the
-    `_NEAR` significant words beside each change, each sentence sign. The rest of each chunk's
-    equal text becomes a few joined atoms, cut alike on both sides so that they pair. With
-    ``joined`` false, every token is its own atom (what the joined atoms must read like).
-    Other atoms stay as they are.
+    matched word by word (`word_matches`) as strings; atoms are then made only as fine as
+    the tidying of `generator.compare.words` needs them, which reads the words of an equal
+    stretch from its text: one atom for the tokens of one operation within one chunk, and
+    each sentence sign its own atom (sentences are found by their atoms). Equal text is cut
+    alike on both sides, so that its atoms pair. With ``joined`` false, every token is its own
+    atom (what the joined atoms must read like). Other atoms stay as they are.
     """
     old_tokens = [_chunk_tokens(a) for a in olds]
     new_tokens = [_chunk_tokens(a) for a in news]
@@ -56,7 +49,7 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
     old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
     new_starts = [0, *itertools.accumulate(map(len, new_tokens))]
     if joined:
-        old_cuts, new_cuts = _cuts(ops, flat_old, old_starts, new_starts)
+        old_cuts, new_cuts = _cuts(ops, flat_old, flat_new, old_starts, new_starts)
     else:
         old_cuts, new_cuts = bytearray(b"\x01" * (len(flat_old) + 1)), \
             bytearray(b"\x01" * (len(flat_new) + 1))
@@ -79,10 +72,6 @@ def _key(item: str | Atom) -> str:
 
 def _shown(item: str | Atom) -> str:
     return item if isinstance(item, str) else item.text
-
-
-def _significant(item: str | Atom) -> bool:
-    return any(map(str.isalnum, item)) if isinstance(item, str) else item.significant
 
 
 def _token_ops(old: list, new: list, own_keys: bool = False) -> list[Op]:
@@ -129,47 +118,35 @@ def _token_ops(old: list, new: list, own_keys: bool = False) -> list[Op]:
     return ops
 
 
-def _cuts(ops: list[Op], old: list, old_starts: list[int],
+def _cuts(ops: list[Op], old: list, new: list, old_starts: list[int],
           new_starts: list[int]) -> tuple[bytearray, bytearray]:
     """Where atoms start, on each side: a flag for each token position, for `refine`.
 
-    Each chunk's start, each changed token, and in equal stretches the near words, the
-    sentence signs and the chunk starts of either side: an equal stretch is cut alike on both.
+    Each chunk's start, each operation's ends, and around each sentence sign; an equal
+    stretch is cut alike on both sides, so that its atoms pair.
     """
     old_cuts, new_cuts = bytearray(old_starts[-1] + 1), bytearray(new_starts[-1] + 1)
     for start in old_starts:
         old_cuts[start] = 1
     for start in new_starts:
         new_cuts[start] = 1
-    last = len(ops) - 1
-    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+    for tag, i1, i2, j1, j2 in ops:
+        old_cuts[i1] = old_cuts[i2] = new_cuts[j1] = new_cuts[j2] = 1
+        _cut_signs(old, old_cuts, i1, i2)
         if tag == "change":
-            old_cuts[i1:i2 + 1] = b"\x01" * (i2 + 1 - i1)
-            new_cuts[j1:j2 + 1] = b"\x01" * (j2 + 1 - j1)
-            continue
-        tokens = old[i1:i2]
-        for k in itertools.compress(itertools.count(i1), map(SENTENCE_SIGNS.__contains__, tokens)):
-            old_cuts[k] = old_cuts[k + 1] = 1
-        if index > 0:
-            for k in _near(tokens, range(len(tokens))):
-                old_cuts[i1 + k + 1] = 1
-        if index < last:
-            for k in _near(tokens, range(len(tokens) - 1, -1, -1)):
-                old_cuts[i1 + k] = 1
-        both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
-        old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
+            _cut_signs(new, new_cuts, j1, j2)
+        else:
+            # The same keys on both sides, so the same signs: cut alike.
+            both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
+            old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
     return old_cuts, new_cuts
 
 
-def _near(tokens: list, order: range) -> list[int]:
-    """The positions of ``tokens``, in ``order``, up to the `_NEAR`-th significant one."""
-    found, seen = [], 0
-    for k in order:
-        found.append(k)
-        seen += _significant(tokens[k])
-        if seen >= _NEAR:
-            break
-    return found
+def _cut_signs(tokens: list, cuts: bytearray, start: int, stop: int) -> None:
+    """Cut around each sentence sign of ``tokens[start:stop]`` (found at C speed)."""
+    signs = map(SENTENCE_SIGNS.__contains__, tokens[start:stop])
+    for k in itertools.compress(itertools.count(start), signs):
+        cuts[k] = cuts[k + 1] = 1
 
 
 def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from .align import matching_blocks
+from .tokens import SENTENCE_SIGNS, tokenize
 
 
 class AtomLike(Protocol):
     """What word alignment needs from an atom."""
 
     key: str
+    kind: str
 
     @property
     def text(self) -> str: ...  # noqa: D102
@@ -47,6 +49,7 @@ _ENDS_SENTENCE = operator.attrgetter("ends_sentence")
 _TAG, _OLD_START, _OLD_END, _NEW_START, _NEW_END = map(operator.itemgetter, range(5))
 _OLD_SPAN, _NEW_SPAN = operator.itemgetter(1, 2), operator.itemgetter(3, 4)
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_HAS_SENTENCE_SIGN = re.compile(r"[.;!?:]").search
 
 
 def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
@@ -157,18 +160,32 @@ def _merge_adjacent(ops: list[Op]) -> list[Op]:
 
 
 def _weak(atoms: Sequence[AtomLike]) -> bool:
-    """An equal stretch too thin to stand between two changes: spaces, a sign, a short word."""
+    """An equal stretch too thin to stand between two changes: spaces, a sign, a short word.
+
+    Read on the tokens of its text, so that the verdict does not depend on how finely the
+    atoms are cut (a long paragraph joins equal words into few atoms): thin when it holds no
+    sentence sign and at most one word or number, of at most three letters. An atom that is
+    not text (a tab, a field) counts as one word, its key.
+    """
     significant = None
     for atom in atoms:
-        if atom.ends_sentence:
-            return False
-        if atom.significant:
+        if atom.kind != "text":
+            found = [atom.key]
+        elif atom.significant or _HAS_SENTENCE_SIGN(atom.text):
+            found = tokenize(atom.text)
+        else:
+            continue  # spaces and signs that end nothing
+        for token in found:
+            if token in SENTENCE_SIGNS:
+                return False
+            if atom.kind == "text" and not any(map(str.isalnum, token)):
+                continue
             if significant is not None:
                 return False  # two words: stop here, a long equal stretch is never weak
-            significant = atom
+            significant = token
     if significant is None:
         return True
-    return len(significant.key) <= 3 and not significant.key.isdigit()
+    return len(significant) <= 3 and not significant.isdigit()
 
 
 def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
