@@ -256,6 +256,10 @@ def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # again and again over the modules it imports and the documents it reads.
     collecting = gc.isenabled()
     gc.disable()
+    if _ends_at_once:
+        from .exiting import keep_until_exit
+
+        keep_until_exit()  # the comparison's objects are never freed one by one (see run)
     try:
         return _diff_files(args, parser)
     finally:
@@ -465,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+#: Whether this process ends with `run`'s `os._exit` (not so when `main` is called by a test).
+_ends_at_once = False
+
+
 def run() -> NoReturn:
     """The ``avenant`` program (and ``python -m generator``): `main`, then exit at once.
 
@@ -477,6 +485,8 @@ def run() -> NoReturn:
     again over the modules being imported. `main` turns it back on for every command but
     ``diff``.
     """
+    global _ends_at_once
+    _ends_at_once = True
     gc.disable()  # while the program starts (main gives it back to all but diff, see _diff)
     status = main()
     for stream in (sys.stdout, sys.stderr):

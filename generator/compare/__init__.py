@@ -96,6 +96,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CompareError, OutputError, UsageError
+from ..exiting import keep
 from ..files import write_atomic
 from .comparison import KINDS, Change, Comparison
 from .docx_zip import Package, package_bytes, read_package
@@ -203,6 +204,7 @@ def compare_bytes(old: Path | str, new: Path | str, *, author: str = "avenant",
         data = redline_bytes(old, new, author, stamp or _NO_DATE)
     else:
         data = package_bytes(parts, new_pkg.stored)
+    keep(old_pkg, new_pkg, parts)
     return data, Comparison(old, new, Path(), changes, engine=engine, author=author,
                             date=stamp, revisions=revisions)
 
@@ -270,6 +272,7 @@ def _build_redline(old: Package, new: Package, *, author: str, date: str,
             if record.part != "corps":
                 lines = [f"{change.section} : {lines[0]}", *lines[1:]]
             commenter.add(anchor, lines)
+    keep(redliner)
     return redliner.out.to_parts(), changes, _count_revisions(redliner.out.trees.values())
 
 

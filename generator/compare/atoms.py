@@ -35,6 +35,7 @@ from .tokens import (
     chunk,
     chunk_key,
     ends_sentence,
+    keyed_chunks,
     normalize_space,
     token_key,
     tokenize,
@@ -267,8 +268,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
         if chunks and len(buffer) == 1:
             # One run (most long paragraphs): chunks made in one go; a text of single
             # ordinary spaces is its own key.
-            texts = chunk(text)
-            keys = texts if text.isprintable() and "  " not in text else map(chunk_key, texts)
+            texts, keys = keyed_chunks(text)
             run, plain = buffer[0].run, Atom.plain
             # A chunk ends a sentence when its last sign before spaces does (`ends_sentence`,
             # at C speed).

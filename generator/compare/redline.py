@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..exiting import keep
 from ..slots import Slotted
 from .align import matching_blocks
 from .atoms import flatten, plain_text, refine
@@ -332,6 +333,7 @@ class Redliner:
         long = max(text_length(o), text_length(n)) > LONG_PARAGRAPH
         old = flatten(o, self.old.resolve, chunks=long)
         new = flatten(n, self.new.resolve, chunks=long)
+        keep(old, new, old.atoms, new.atoms)  # freed when the program ends, not one by one here
         if long:
             old.atoms, new.atoms, ops = chunked_word_ops(old.atoms, new.atoms, refine)
         else:

@@ -47,6 +47,18 @@ def _child(el: etree._Element | None, tag: str) -> etree._Element | None:
     return None
 
 
+def _properties(p: etree._Element) -> etree._Element | None:
+    """A paragraph's ``w:pPr``: its first element, when it is one.
+
+    The schema puts it first; a paragraph of megabytes has tens of thousands of runs to look
+    through otherwise.
+    """
+    for child in p:
+        if isinstance(child.tag, str):
+            return child if child.tag == PPR else None
+    return None
+
+
 def _outline(ppr: etree._Element | None) -> bool:
     """Whether paragraph properties set an outline level (0 to 8: a heading's)."""
     level = _child(ppr, _OUTLINE)
@@ -102,7 +114,7 @@ class Headings:
 
     def styled(self, p: etree._Element, reject: bool = False) -> bool:
         """Whether a paragraph's style or outline level makes it a heading."""
-        ppr = _child(p, PPR)
+        ppr = _properties(p)
         if reject:
             change = _child(ppr, PPR_CHANGE)
             if change is not None:

@@ -42,8 +42,8 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
     new_tokens = [_chunk_tokens(a) for a in news]
     flat_old = list(itertools.chain.from_iterable(old_tokens))
     flat_new = list(itertools.chain.from_iterable(new_tokens))
-    # Chunks of printable text with single spaces (most): each token is its own key.
-    plain = all(a.kind == "text" and a.chunk and a.text.isprintable() and "  " not in a.text
+    # Chunks that are their own key, with single ordinary spaces only (most): so is each token.
+    plain = all(a.kind == "text" and a.chunk and a.key == a.text
                 for a in itertools.chain(olds, news))
     ops = _token_ops(flat_old, flat_new, plain)
     old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
@@ -126,39 +126,34 @@ def _cuts(ops: list[Op], old: list, new: list, old_starts: list[int],
     stretch is cut alike on both sides, so that its atoms pair.
     """
     old_cuts, new_cuts = bytearray(old_starts[-1] + 1), bytearray(new_starts[-1] + 1)
-    for start in old_starts:
-        old_cuts[start] = 1
-    for start in new_starts:
-        new_cuts[start] = 1
+    for cuts, starts, tokens in ((old_cuts, old_starts, old), (new_cuts, new_starts, new)):
+        for start in starts:
+            cuts[start] = 1
+        for k in itertools.compress(itertools.count(), map(SENTENCE_SIGNS.__contains__, tokens)):
+            cuts[k] = cuts[k + 1] = 1
     for tag, i1, i2, j1, j2 in ops:
         old_cuts[i1] = old_cuts[i2] = new_cuts[j1] = new_cuts[j2] = 1
-        _cut_signs(old, old_cuts, i1, i2)
-        if tag == "change":
-            _cut_signs(new, new_cuts, j1, j2)
-        else:
-            # The same keys on both sides, so the same signs: cut alike.
+        if tag == "equal":
+            # The same keys on both sides, so the same signs; the chunks may start apart.
             both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
             old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
     return old_cuts, new_cuts
 
 
-def _cut_signs(tokens: list, cuts: bytearray, start: int, stop: int) -> None:
-    """Cut around each sentence sign of ``tokens[start:stop]`` (found at C speed)."""
-    signs = map(SENTENCE_SIGNS.__contains__, tokens[start:stop])
-    for k in itertools.compress(itertools.count(start), signs):
-        cuts[k] = cuts[k + 1] = 1
-
-
 def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
          cuts: bytearray) -> list[Atom]:
-    """Atoms of ``atoms``, chunks cut where ``cuts`` says (a flag at each token place)."""
+    """Atoms of ``atoms``, chunks cut where ``cuts`` says (a flag at each token place).
+
+    A chunk not cut inside stays as it is.
+    """
     result: list[Atom] = []
     for atom, found, start, stop in zip(atoms, tokens, starts, starts[1:], strict=False):
-        if not (atom.kind == "text" and atom.chunk):
+        inner = cuts.find(1, start + 1, stop)
+        if inner < 0 or not (atom.kind == "text" and atom.chunk):
             result.append(atom)
             continue
-        bounds = [0, *itertools.compress(range(1, stop - start), cuts[start + 1:stop]),
-                  stop - start]
+        bounds = [0, *itertools.compress(range(inner - start, stop - start),
+                                         cuts[inner:stop]), stop - start]
         texts = list(map("".join, map(found.__getitem__, map(slice, bounds, bounds[1:]))))
         result.extend(text_atoms(atom.pieces, texts, token_key, atom.markers))
     return result

@@ -109,13 +109,26 @@ def chunk(text: str) -> list[str]:
     >>> "".join(chunk("Un deux trois. Quatre cinq")) == "Un deux trois. Quatre cinq"
     True
     """
+    return keyed_chunks(text)[0]
+
+
+def keyed_chunks(text: str) -> tuple[list[str], list[str]]:
+    r"""The chunks of ``text`` (`chunk`) and their keys (`chunk_key`).
+
+    A text with only single ordinary spaces between words (most prose) is its own key: the
+    same list comes twice, the text read once.
+
+    >>> keyed_chunks("Un\xa0deux"), keyed_chunks("Un deux")
+    ((['Un\xa0deux'], ['Un deux']), (['Un deux'], ['Un deux']))
+    """
     if text[:1] != " " and "  " not in text and text.isprintable():
-        # Only single ordinary spaces between words (most prose), and no NUL: each word is
-        # given back its space, then a NUL when it ends a chunk, and the text is cut at the
-        # NULs, all at C speed; one space too many comes at the end (the text's end is a cut).
+        # No NUL either: each word is given back its space, then a NUL when it ends a chunk,
+        # and the text is cut at the NULs, all at C speed; one space too many comes at the end
+        # (the text's end is a cut).
         marked = "".join(map(_Marks().__getitem__, text.split(" ")))
         marked = marked[:-2] if marked.endswith("\0") else marked[:-1]
-        return list(filter(None, marked.split("\0")))
+        texts = list(filter(None, marked.split("\0")))
+        return texts, texts
     words = _CHUNK.findall(text)
     # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
     ends = {word: _ends_chunk(word) for word in set(words)}
@@ -124,8 +137,9 @@ def chunk(text: str) -> list[str]:
     cuts = list(itertools.compress(itertools.accumulate(lengths), map(ends.__getitem__, words)))
     if not cuts or cuts[-1] != len(text):
         cuts.append(len(text))
-    return [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
-            if stop > start]
+    texts = [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
+             if stop > start]
+    return texts, list(map(chunk_key, texts))
 
 
 def chunk_key(text: str) -> str:
