@@ -124,7 +124,12 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     for ai, bj, size in anchors:
         if ai > i and bj > j:
             regions.append((i, ai, j, bj))  # a gap empty on a side holds no match
-        add_run(blocks, ai, bj, size)
+        # `add_run`, inline: a long paragraph has tens of thousands of anchors, most in runs.
+        last = blocks[-1] if blocks else None
+        if last is not None and last[0] + last[2] == ai and last[1] + last[2] == bj:
+            blocks[-1] = (last[0], last[1], last[2] + size)
+        else:
+            blocks.append((ai, bj, size))
         i, j = ai + size, bj + size
     if anchors and ahi > i and bhi > j:
         regions.append((i, ahi, j, bhi))
@@ -230,10 +235,11 @@ def _unique_anchors(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int,
     once = (1).__eq__
     once_a = list(itertools.compress(count_a.keys(), map(once, count_a.values())))
     once_b = set(itertools.compress(count_b.keys(), map(once, count_b.values())))
-    # In the order of the old side (the counter's): sorted already, or nearly.
+    # In the order of the old side: a counter keeps its keys in the order first met, and a key
+    # found once is met once, so its places on the old side come in increasing order.
     both = list(itertools.compress(once_a, map(once_b.__contains__, once_a)))
-    return _increasing(sorted(zip(map(where_a.__getitem__, both), map(where_b.__getitem__, both),
-                                  strict=True)))
+    return _increasing(list(zip(map(where_a.__getitem__, both), map(where_b.__getitem__, both),
+                                strict=True)))
 
 
 def _ngram_anchors(a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int,

@@ -155,7 +155,8 @@ def _cut(atoms: Sequence[Atom], tokens: list[list], starts: list[int],
         bounds = [0, *itertools.compress(range(inner - start, stop - start),
                                          cuts[inner:stop]), stop - start]
         texts = list(map("".join, map(found.__getitem__, map(slice, bounds, bounds[1:]))))
-        result.extend(text_atoms(atom.pieces, texts, token_key, atom.markers))
+        # Each atom's key is its text: atoms refined are compared no more.
+        result.extend(text_atoms(atom.pieces, texts, str, atom.markers))
     return result
 
 
