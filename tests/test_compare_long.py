@@ -7,6 +7,7 @@ quadratic: it is compared by chunks of words first, word by word only where chun
 from __future__ import annotations
 
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from generator.compare import align, blocks, compare
 from generator.compare.align import common_pairs
-from generator.compare.atoms import Atom, Piece, refine
-from generator.compare.stretches import word_matches
-from generator.compare.tokens import chunk, ends_sentence, token_key, tokenize
+from generator.compare.atoms import Atom, Piece
+from generator.compare.stretches import refine, word_matches
+from generator.compare.tokens import chunk, ends_sentence, first_words, token_key, tokenize
 from generator.compare.views import document_views
 from generator.compare.words import chunked_word_ops, word_ops
 from tests.test_compare_support import (
@@ -193,6 +194,25 @@ def test_chunks_follow_their_rule_whatever_the_spaces():
               for _ in range(300)]
     for text in texts:
         assert chunk(text) == _chunks_by_the_rule(text), repr(text)
+
+
+def test_words_split_at_c_speed_give_the_tokens_of_the_rule():
+    # Letters between single spaces are split, not matched: the same tokens either way.
+    rng = random.Random(5)
+    pieces = ["le", "comité", "État", "x_y", "3", "468", "000", ".", ",", "’", " ", " ", " ",
+              "  ", "\xa0", "\n", "²"]
+    texts = ["", " ", "  ", "a", "a ", " a", " a b ", "a  b"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    texts += [" ".join(rng.choice(pieces[:4]) for _ in range(rng.randint(1, 40)))
+              for _ in range(300)]
+    for text in texts:
+        assert tokenize(text) == _RULE.findall(text), repr(text)
+        words = [t for t in _RULE.findall(text) if any(map(str.isalnum, t))]
+        assert first_words(text, 2) == words[:2], repr(text)
+
+
+_RULE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|\w+|\s+|.",
+                   re.DOTALL)
 
 
 def test_myers_keeps_as_many_items_as_the_table_and_gives_up_past_its_limit():

@@ -40,7 +40,6 @@ from .tokens import (
     token_key,
     tokenize,
 )
-from .words import Op
 
 _LAST = operator.itemgetter(slice(-1, None))
 
@@ -230,25 +229,13 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
             atoms[k].markers = [*atoms[k].markers, marker]
 
 
-def refine(olds: Sequence[Atom], news: Sequence[Atom],
-           joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
-    """Word atoms, and the operations on them, for two stretches of atoms that differ.
-
-    See `generator.compare.stretches.refine` (imported here when first needed: only long
-    paragraphs are compared by chunks).
-    """
-    from .stretches import refine as refine_stretches
-
-    return refine_stretches(olds, news, joined)
-
-
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             chunks: bool = False) -> Paragraph:
     """The atoms of a paragraph (its properties aside).
 
     With ``chunks``, text atoms are chunks of a few words (see `chunk`), to be compared first
-    and refined into words (`refine`) only where they differ: what makes a paragraph of
-    megabytes cheap.
+    and refined into words (`generator.compare.stretches.refine`) only where they differ: what
+    makes a paragraph of megabytes cheap.
     """
     atoms: list[Atom] = []
     markers: list[etree._Element] = []

@@ -17,7 +17,7 @@ from lxml import etree
 from ..exiting import keep
 from ..slots import Slotted
 from .align import matching_blocks
-from .atoms import flatten, plain_text, refine
+from .atoms import flatten, plain_text
 from .blocks import align_blocks, block_key, block_text, text_length
 from .bookmarks import restore_bookmarks
 from .docx_zip import Package
@@ -335,6 +335,8 @@ class Redliner:
         new = flatten(n, self.new.resolve, chunks=long)
         keep(old, new, old.atoms, new.atoms)  # freed when the program ends, not one by one here
         if long:
+            from .stretches import refine  # only long paragraphs need it
+
             old.atoms, new.atoms, ops = chunked_word_ops(old.atoms, new.atoms, refine)
         else:
             ops = word_ops(old.atoms, new.atoms)

@@ -20,6 +20,7 @@ _SPACES = re.compile(r"\s+")
 #: `_TOKEN` for text without a digit.
 _WORDING = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
 _DIGIT = re.compile(r"\d")
+_ALNUM = re.compile(r"[^\W_]").search
 
 
 def normalize_space(text: str) -> str:
@@ -59,9 +60,40 @@ def tokenize(text: str) -> list[str]:
     ['montant', ' ', ':', ' ', '468\u202f000', '\xa0', '€', ',', ' ', 'soit', ' ', 'l', '’',
      'État', '.']
     """
+    if "  " not in text and text.replace(" ", "").isalpha():
+        # Words of letters between single ordinary spaces (most prose chunks): split at C
+        # speed, a space between each two words (letters are word characters, not digits).
+        words = text.split(" ")
+        tokens = [" "] * (2 * len(words) - 1)
+        tokens[::2] = words
+        if not tokens[-1]:
+            tokens.pop()  # the text ends with a space (or is empty)
+        if tokens and not tokens[0]:
+            del tokens[0]  # the text starts with a space
+        return tokens
     if _DIGIT.search(text):
         return _TOKEN.findall(text)
     return _WORDING.findall(text)  # no number to group: the same tokens, found sooner
+
+
+def first_words(text: str, count: int) -> list[str]:
+    """The first ``count`` words or numbers of ``text`` (tokens holding a letter or a digit).
+
+    Read no further than needed: an equal stretch of a long paragraph may hold a page.
+
+    >>> first_words("a, 468 000 € et b", 2), first_words(" . ", 2)
+    (['a', '468 000'], [])
+    """
+    found: list[str] = []
+    if not count:
+        return found
+    for match in (_TOKEN if _DIGIT.search(text) else _WORDING).finditer(text):
+        token = match.group()
+        if _ALNUM(token):
+            found.append(token)
+            if len(found) == count:
+                break
+    return found
 
 
 #: Paragraphs longer than this (characters, either side) are first compared by chunks of words.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from .align import matching_blocks
-from .tokens import SENTENCE_SIGNS, tokenize
+from .tokens import first_words
 
 
 class AtomLike(Protocol):
@@ -167,25 +167,19 @@ def _weak(atoms: Sequence[AtomLike]) -> bool:
     sentence sign and at most one word or number, of at most three letters. An atom that is
     not text (a tab, a field) counts as one word, its key.
     """
-    significant = None
+    significant: list[str] = []
     for atom in atoms:
         if atom.kind != "text":
-            found = [atom.key]
-        elif atom.significant or _HAS_SENTENCE_SIGN(atom.text):
-            found = tokenize(atom.text)
+            significant.append(atom.key)
+        elif _HAS_SENTENCE_SIGN(atom.text):
+            return False  # a sentence sign is a token of its own: it ends a sentence
         else:
-            continue  # spaces and signs that end nothing
-        for token in found:
-            if token in SENTENCE_SIGNS:
-                return False
-            if atom.kind == "text" and not any(map(str.isalnum, token)):
-                continue
-            if significant is not None:
-                return False  # two words: stop here, a long equal stretch is never weak
-            significant = token
-    if significant is None:
+            significant += first_words(atom.text, 2 - len(significant))
+        if len(significant) > 1:
+            return False  # two words: stop here, a long equal stretch is never weak
+    if not significant:
         return True
-    return len(significant) <= 3 and not significant.isdigit()
+    return len(significant[0]) <= 3 and not significant[0].isdigit()
 
 
 def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
@@ -207,7 +201,10 @@ def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
 
 def _significant_chars(atoms: Sequence[AtomLike]) -> int:
     """Letters and digits of the atoms' text (what `Atom.weight` counts, at C speed)."""
-    return len(_NOT_ALNUM.sub("", "".join(map(_TEXT, atoms))))
+    text = "".join(map(_TEXT, atoms)).replace(" ", "")
+    if text.isalpha():
+        return len(text)  # letters and spaces only (most prose): told sooner than by a pattern
+    return len(_NOT_ALNUM.sub("", text))
 
 
 class _Weights:
