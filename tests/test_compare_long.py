@@ -18,15 +18,7 @@ from generator.compare import align, blocks, compare
 from generator.compare.align import common_pairs
 from generator.compare.atoms import Atom, Piece
 from generator.compare.stretches import refine, word_matches
-from generator.compare.tokens import (
-    Guide,
-    chunk,
-    ends_sentence,
-    first_words,
-    keyed_chunks,
-    token_key,
-    tokenize,
-)
+from generator.compare.tokens import chunk, ends_sentence, first_words, token_key, tokenize
 from generator.compare.views import document_views
 from generator.compare.words import chunked_word_ops, word_ops
 from tests.test_compare_support import (
@@ -202,30 +194,6 @@ def test_chunks_follow_their_rule_whatever_the_spaces():
               for _ in range(300)]
     for text in texts:
         assert chunk(text) == _chunks_by_the_rule(text), repr(text)
-
-
-def test_chunks_taken_from_the_old_text_are_the_chunks_of_the_rule():
-    # The new text is cut as if alone, whatever the old text it is guided by: edits here and
-    # there, long insertions and deletions, another text entirely, an old text cut short.
-    rng = random.Random(9)
-    vocabulary = ["le", "comité", "État", "se", "réunit", "x.", "fin;", "a:", "b", "de"]
-    for _ in range(400):
-        words = [rng.choice(vocabulary) for _ in range(rng.randint(0, 400))]
-        rate = rng.choice([0.0, 0.02, 0.1, 0.5])
-        edited = edited_words(rng, words, rate, lambda: rng.choice(vocabulary))
-        roll = rng.random()
-        if roll < 0.2 and edited:
-            cut = rng.randrange(len(edited))
-            edited = edited[:cut] + [rng.choice(vocabulary) for _ in range(300)] + edited[cut:]
-        elif roll < 0.4 and edited:
-            cut = rng.randrange(len(edited))
-            edited = edited[:cut] + edited[cut + rng.randint(0, 300):]
-        elif roll < 0.5:
-            edited = [rng.choice(vocabulary) for _ in range(rng.randint(0, 400))]
-        old, new = " ".join(words), " ".join(edited) + rng.choice(["", " "])
-        guide = Guide(chunk(old)[:rng.randint(0, 1000)])
-        guide.at = rng.choice([0, 0, 0, 5])
-        assert keyed_chunks(new, guide) == keyed_chunks(new), (old, new)
 
 
 def test_words_split_at_c_speed_give_the_tokens_of_the_rule():

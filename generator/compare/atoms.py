@@ -32,7 +32,6 @@ from .ooxml import (
 )
 from .tokens import (
     SENTENCE_SIGNS,
-    Guide,
     chunk,
     chunk_key,
     ends_sentence,
@@ -231,13 +230,12 @@ def _place_inner_markers(atoms: list[Atom], inner: list[tuple[int, etree._Elemen
 
 
 def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
-            chunks: bool = False, guide: Guide | None = None) -> Paragraph:
+            chunks: bool = False) -> Paragraph:
     """The atoms of a paragraph (its properties aside).
 
     With ``chunks``, text atoms are chunks of a few words (see `chunk`), to be compared first
     and refined into words (`generator.compare.stretches.refine`) only where they differ: what
-    makes a paragraph of megabytes cheap. ``guide``: the chunks of the paragraph's old
-    version, which its text mostly holds (see `generator.compare.tokens.keyed_chunks`).
+    makes a paragraph of megabytes cheap.
     """
     atoms: list[Atom] = []
     markers: list[etree._Element] = []
@@ -257,7 +255,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
         if chunks and len(buffer) == 1:
             # One run (most long paragraphs): chunks made in one go; a text of single
             # ordinary spaces is its own key.
-            texts, keys = keyed_chunks(text, guide)
+            texts, keys = keyed_chunks(text)
             run, plain = buffer[0].run, Atom.plain
             # A chunk ends a sentence when its last sign before spaces does (`ends_sentence`,
             # at C speed).

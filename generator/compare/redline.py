@@ -62,7 +62,7 @@ from .parts import (
 )
 from .records import Anchor, Detail, Record
 from .tables import pair_table
-from .tokens import LONG_PARAGRAPH, Guide
+from .tokens import LONG_PARAGRAPH
 from .words import chunked_word_ops, word_ops
 
 _WORDS = re.compile(r"\w+")
@@ -332,9 +332,7 @@ class Redliner:
         """Compare two paragraphs word by word and rewrite the new one with the changes."""
         long = max(text_length(o), text_length(n)) > LONG_PARAGRAPH
         old = flatten(o, self.old.resolve, chunks=long)
-        # The new text mostly holds the old one's chunks: taken whole where found.
-        guide = Guide([a.text for a in old.atoms if a.chunk]) if long else None
-        new = flatten(n, self.new.resolve, chunks=long, guide=guide)
+        new = flatten(n, self.new.resolve, chunks=long)
         keep(old, new, old.atoms, new.atoms)  # freed when the program ends, not one by one here
         if long:
             from .stretches import refine  # only long paragraphs need it

@@ -144,38 +144,22 @@ def chunk(text: str) -> list[str]:
     return keyed_chunks(text)[0]
 
 
-class Guide:
-    """The chunks of an earlier version of a text, read in order while a new one is cut.
-
-    See `keyed_chunks`: where the new text holds an old chunk, it is the same chunk there (the
-    same words decide alike), taken whole instead of cut word by word. ``at``: the next old
-    chunk expected, carried from one stretch of text to the next.
-    """
-
-    __slots__ = ("chunks", "at")
-
-    def __init__(self, chunks: list[str]) -> None:
-        self.chunks, self.at = chunks, 0
-
-
-#: Old chunks looked at beyond the expected one, after a chunk the old text does not hold.
-_AHEAD = 8
-#: Chunks cut one by one, none of the old ones found, before the rest is cut in one go.
-_ASTRAY = 64
-
-
-def keyed_chunks(text: str, guide: Guide | None = None) -> tuple[list[str], list[str]]:
+def keyed_chunks(text: str) -> tuple[list[str], list[str]]:
     r"""The chunks of ``text`` (`chunk`) and their keys (`chunk_key`).
 
     A text with only single ordinary spaces between words (most prose) is its own key: the
-    same list comes twice, the text read once. ``guide``, the chunks of an earlier version
-    (a long paragraph's old text), spares cutting again what did not change (`_guided`).
+    same list comes twice, the text read once.
 
     >>> keyed_chunks("Un\xa0deux"), keyed_chunks("Un deux")
     ((['Un\xa0deux'], ['Un deux']), (['Un deux'], ['Un deux']))
     """
     if text[:1] != " " and "  " not in text and text.isprintable():
-        texts = _guided(text, guide) if guide is not None else _plain_chunks(text)
+        # No NUL either: each word is given back its space, then a NUL when it ends a chunk,
+        # and the text is cut at the NULs, all at C speed; one space too many comes at the end
+        # (the text's end is a cut).
+        marked = "".join(map(_Marks().__getitem__, text.split(" ")))
+        marked = marked[:-2] if marked.endswith("\0") else marked[:-1]
+        texts = list(filter(None, marked.split("\0")))
         return texts, texts
     words = _CHUNK.findall(text)
     # Prose repeats its words: each word's verdict is worked out once, then read at C speed.
@@ -188,64 +172,6 @@ def keyed_chunks(text: str, guide: Guide | None = None) -> tuple[list[str], list
     texts = [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
              if stop > start]
     return texts, list(map(chunk_key, texts))
-
-
-def _plain_chunks(text: str) -> list[str]:
-    """`chunk` for a text of words between single ordinary spaces, not starting with one.
-
-    No NUL either: each word is given back its space, then a NUL when it ends a chunk, and the
-    text is cut at the NULs, all at C speed; one space too many comes at the end (the text's
-    end is a cut).
-    """
-    marked = "".join(map(_Marks().__getitem__, text.split(" ")))
-    marked = marked[:-2] if marked.endswith("\0") else marked[:-1]
-    return list(filter(None, marked.split("\0")))
-
-
-def _guided(text: str, guide: Guide) -> list[str]:
-    """`_plain_chunks`, taking whole the old chunks (``guide``) the text holds where expected.
-
-    An old chunk ending with its space, found where the next chunk starts, is that chunk: its
-    words are the same and decide alike. Elsewhere a chunk is cut word by word (`_next_chunk`),
-    then the old chunks just ahead are looked for after it (what was inserted, changed or
-    removed is behind); after `_ASTRAY` chunks without one, the rest is cut in one go.
-    """
-    old, count = guide.chunks, len(guide.chunks)
-    marks = _Marks()
-    found: list[str] = []
-    at, pos, end, astray = guide.at, 0, len(text), 0
-    starts = text.startswith
-    while pos < end:
-        piece = old[at] if at < count else ""
-        if piece[-1:] == " " and starts(piece, pos):
-            at, astray = at + 1, 0
-        elif astray > _ASTRAY:
-            found += _plain_chunks(text[pos:])
-            break
-        else:
-            piece = _next_chunk(text, pos, marks)
-            astray += 1
-            after = pos + len(piece)
-            for k in range(at, min(at + _AHEAD, count)):
-                if old[k][-1:] == " " and starts(old[k], after):
-                    at = k
-                    break
-        found.append(piece)
-        pos += len(piece)
-    guide.at = at
-    return found
-
-
-def _next_chunk(text: str, pos: int, marks: _Marks) -> str:
-    """The chunk of a text of single spaces that starts at ``pos`` (a word's start)."""
-    start = pos
-    while True:
-        space = text.find(" ", pos)
-        if space < 0:
-            return text[start:]
-        if marks[text[pos:space]][-1] == "\0":
-            return text[start:space + 1]
-        pos = space + 1
 
 
 def chunk_key(text: str) -> str:
