@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from .align import Block, add_run, common_pairs, matching_blocks
 from .atoms import Atom, text_atoms
-from .tokens import SENTENCE_SIGNS, token_key, tokenize
+from .tokens import SENTENCE_SIGNS, find_sentence_sign, token_key, tokenize
 from .words import Op
 
 #: Word stretches up to this size (old × new words) are matched by a table (`_lcs`).
@@ -49,7 +49,8 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
     old_starts = [0, *itertools.accumulate(map(len, old_tokens))]
     new_starts = [0, *itertools.accumulate(map(len, new_tokens))]
     if joined:
-        old_cuts, new_cuts = _cuts(ops, flat_old, flat_new, old_starts, new_starts)
+        old_cuts, new_cuts = _cuts(ops, flat_old, flat_new, old_starts, new_starts,
+                                   _signed(olds), _signed(news))
     else:
         old_cuts, new_cuts = bytearray(b"\x01" * (len(flat_old) + 1)), \
             bytearray(b"\x01" * (len(flat_new) + 1))
@@ -59,6 +60,11 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
             [(tag, old_cuts.count(1, 0, i1), old_cuts.count(1, 0, i2),
               new_cuts.count(1, 0, j1), new_cuts.count(1, 0, j2))
              for tag, i1, i2, j1, j2 in ops])
+
+
+def _signed(atoms: Sequence[Atom]) -> bool:
+    """Whether the atoms' text holds a sentence sign (most chunks do not: no token to look at)."""
+    return find_sentence_sign("".join([a.text for a in atoms])) is not None
 
 
 def _chunk_tokens(atom: Atom) -> list:
@@ -118,25 +124,30 @@ def _token_ops(old: list, new: list, own_keys: bool = False) -> list[Op]:
     return ops
 
 
-def _cuts(ops: list[Op], old: list, new: list, old_starts: list[int],
-          new_starts: list[int]) -> tuple[bytearray, bytearray]:
+def _cuts(ops: list[Op], old: list, new: list, old_starts: list[int], new_starts: list[int],
+          old_signed: bool = True, new_signed: bool = True) -> tuple[bytearray, bytearray]:
     """Where atoms start, on each side: a flag for each token position, for `refine`.
 
     Each chunk's start, each operation's ends, and around each sentence sign; an equal
-    stretch is cut alike on both sides, so that its atoms pair.
+    stretch is cut alike on both sides, so that its atoms pair. ``old_signed``,
+    ``new_signed``: whether a side's text may hold a sentence sign at all.
     """
     old_cuts, new_cuts = bytearray(old_starts[-1] + 1), bytearray(new_starts[-1] + 1)
-    for cuts, starts, tokens in ((old_cuts, old_starts, old), (new_cuts, new_starts, new)):
+    for cuts, starts, tokens, signed in ((old_cuts, old_starts, old, old_signed),
+                                         (new_cuts, new_starts, new, new_signed)):
         for start in starts:
             cuts[start] = 1
-        for k in itertools.compress(itertools.count(), map(SENTENCE_SIGNS.__contains__, tokens)):
-            cuts[k] = cuts[k + 1] = 1
+        if signed:
+            signs = map(SENTENCE_SIGNS.__contains__, tokens)
+            for k in itertools.compress(itertools.count(), signs):
+                cuts[k] = cuts[k + 1] = 1
     for tag, i1, i2, j1, j2 in ops:
         old_cuts[i1] = old_cuts[i2] = new_cuts[j1] = new_cuts[j2] = 1
         if tag == "equal":
             # The same keys on both sides, so the same signs; the chunks may start apart.
-            both = bytes(map(operator.or_, old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]))
-            old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = both
+            olds, news = old_cuts[i1:i2 + 1], new_cuts[j1:j2 + 1]
+            if olds != news:
+                old_cuts[i1:i2 + 1] = new_cuts[j1:j2 + 1] = bytes(map(operator.or_, olds, news))
     return old_cuts, new_cuts
 
 

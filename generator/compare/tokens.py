@@ -100,6 +100,8 @@ def first_words(text: str, count: int) -> list[str]:
 LONG_PARAGRAPH = 10_000
 _CHUNK = re.compile(r"\S+\s*|\s+")
 SENTENCE_SIGNS = frozenset(".;!?:")
+#: Where a text holds a sentence sign (each is a token of its own), found at C speed.
+find_sentence_sign = re.compile("[" + re.escape("".join(sorted(SENTENCE_SIGNS))) + "]").search
 
 
 def ends_sentence(text: str) -> bool:

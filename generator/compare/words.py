@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from .align import matching_blocks
-from .tokens import first_words
+from .tokens import find_sentence_sign, first_words
 
 
 class AtomLike(Protocol):
@@ -49,7 +49,6 @@ _ENDS_SENTENCE = operator.attrgetter("ends_sentence")
 _TAG, _OLD_START, _OLD_END, _NEW_START, _NEW_END = map(operator.itemgetter, range(5))
 _OLD_SPAN, _NEW_SPAN = operator.itemgetter(1, 2), operator.itemgetter(3, 4)
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_HAS_SENTENCE_SIGN = re.compile(r"[.;!?:]").search
 
 
 def word_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
@@ -171,7 +170,7 @@ def _weak(atoms: Sequence[AtomLike]) -> bool:
     for atom in atoms:
         if atom.kind != "text":
             significant.append(atom.key)
-        elif _HAS_SENTENCE_SIGN(atom.text):
+        elif find_sentence_sign(atom.text):
             return False  # a sentence sign is a token of its own: it ends a sentence
         else:
             significant += first_words(atom.text, 2 - len(significant))
