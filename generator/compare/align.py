@@ -122,7 +122,12 @@ def _patience(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, 
     regions = []
     i, j = alo, blo
     for ai, bj, size in anchors:
-        if ai > i and bj > j:
+        if ai == i + 1 and bj == j + 1:
+            # One item on each side (most gaps between anchors): settled here, as `_patience`
+            # would settle it.
+            if a[i] == b[j]:
+                blocks.append((i, j, 1))
+        elif ai > i and bj > j:
             regions.append((i, ai, j, bj))  # a gap empty on a side holds no match
         # `add_run`, inline: a long paragraph has tens of thousands of anchors, most in runs.
         last = blocks[-1] if blocks else None
