@@ -87,6 +87,11 @@ def first_words(text: str, count: int) -> list[str]:
     found: list[str] = []
     if not count:
         return found
+    words = text.split(None, count)[:count]
+    if all(map(str.isalpha, words)):
+        # Words of letters between spaces (most prose): each is a token, and a token before
+        # it would be a space (a sign stands next to a word, or alone between spaces).
+        return words
     for match in (_TOKEN if _DIGIT.search(text) else _WORDING).finditer(text):
         token = match.group()
         if _ALNUM(token):
