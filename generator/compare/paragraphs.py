@@ -22,6 +22,7 @@ from .ooxml import (
     INS,
     PPR,
     RPR,
+    XML_SPACE,
     P,
     Revisions,
     add_rpr_change,
@@ -29,6 +30,7 @@ from .ooxml import (
     mark_boxes,
     mark_runs,
     run_shell,
+    spaces_at_risk,
     text_element,
     to_deleted_run,
     w,
@@ -149,11 +151,12 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
-        # A long paragraph writes thousands of runs from a few: each run's shell, holding an
-        # empty w:t (or w:delText), made once, then copied (lxml copies are deep).
-        self._shells: dict[tuple[etree._Element, bool], etree._Element] = {}
-        # The same for a w:ins / w:del opening on such a run.
-        self._opened: dict[tuple[etree._Element, bool], etree._Element] = {}
+        # A long paragraph writes thousands of runs from a few: each run's shell (alone or in a
+        # w:ins / w:del), holding a w:t (or w:delText) with or without xml:space, made once
+        # with that text element; the text goes into the model, which is then copied (lxml
+        # copies are deep: no new proxies to reach the copy's w:t, no xml:space to set).
+        self._models: dict[tuple[etree._Element, bool, bool, bool],
+                           tuple[etree._Element, etree._Element]] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -199,53 +202,54 @@ class ParagraphWriter:
               old_run: etree._Element | None = None) -> None:
         changed_look = old_run is not None and self.look(old_run) != self.look(run)
         key = (status, id(run), id(old_run) if changed_look else None)
-        if status != "=" and (self.wrapper is None or self.wrapper_status != status):
-            self._open(status, run, text, key)
-            return
-        target = self._target(status)
-        if self.last_run is not None and self.last_run_key == key:
-            t = self.last_run[-1]
-            t.text = (t.text or "") + text
-            keep_spaces(t)
-            return
-        shell = copy.copy(self._shell(run, status == "-"))
-        t = shell[-1]
-        t.text = text
-        keep_spaces(t)
-        if changed_look:
-            assert old_run is not None  # changed_look says so
-            add_rpr_change(shell, old_run.find(RPR), self.rev)
-            self._touched(shell)
-        target.append(shell)
-        self.last_run = shell
-        self.last_run_key = key
+        opening = status != "=" and (self.wrapper is None or self.wrapper_status != status)
+        if opening:
+            self._close()
+        else:
+            target = self._target(status)
+            if self.last_run is not None and self.last_run_key == key:
+                t = self.last_run[-1]
+                if self.last_run is self.wrapper:  # a w:ins / w:del opened on this run
+                    t = t[-1]
+                t.text = (t.text or "") + text
+                keep_spaces(t)
+                return
+        el = self._copy(run, status == "-", opening, text)
+        if opening:
+            self.rev.stamp(el)
+            self.wrapper, self.wrapper_status = el, status
+            self.children.append(el)
+            self._touched(el)
+        else:
+            if changed_look:
+                assert old_run is not None  # changed_look says so
+                add_rpr_change(el, old_run.find(RPR), self.rev)
+                self._touched(el)
+            target.append(el)
+        self.last_run, self.last_run_key = el, key
 
-    def _shell(self, run: etree._Element, deleted: bool) -> etree._Element:
-        """The model of a run like ``run`` holding an empty w:t (or w:delText)."""
-        model = self._shells.get((run, deleted))
-        if model is None:
-            model = self._shells[(run, deleted)] = run_shell(run)
-            model.append(text_element("", deleted))
-        return model
+    def _copy(self, run: etree._Element, deleted: bool, opening: bool,
+              text: str) -> etree._Element:
+        """A new run like ``run`` holding ``text`` (as w:delText when ``deleted``).
 
-    def _open(self, status: str, run: etree._Element, text: str, key: tuple) -> None:
-        """A new w:ins or w:del holding a run of ``text``: one copy of a model of both."""
-        self._close()
-        deleted = status == "-"
-        model = self._opened.get((run, deleted))
-        if model is None:
-            model = copy.copy(self.rev.model(DEL if deleted else INS))
-            model.append(copy.copy(self._shell(run, deleted)))
-            self._opened[(run, deleted)] = model
-        wrapper = self.rev.stamp(copy.copy(model))
-        self.wrapper, self.wrapper_status = wrapper, status
-        self.children.append(wrapper)
-        self._touched(wrapper)
-        shell = wrapper[0]
-        t = shell[-1]
+        In a new w:ins (or w:del) when ``opening``, its id left to `Revisions.stamp`.
+        """
+        preserve = spaces_at_risk(text)
+        found = self._models.get((run, deleted, opening, preserve))
+        if found is None:
+            model = run_shell(run)
+            t = text_element("", deleted)
+            if preserve:
+                t.set(XML_SPACE, "preserve")
+            model.append(t)
+            if opening:
+                wrapper = self.rev.model(DEL if deleted else INS).__copy__()
+                wrapper.append(model)
+                model = wrapper
+            found = self._models[(run, deleted, opening, preserve)] = model, t
+        model, t = found
         t.text = text
-        keep_spaces(t)
-        self.last_run, self.last_run_key = shell, key
+        return model.__copy__()
 
     def _markers(self, atom: Atom) -> None:
         for marker in atom.markers:
