@@ -98,6 +98,12 @@ def _pieces(atoms: list[Atom]) -> Iterator[Piece]:
     return itertools.chain.from_iterable(map(_PIECES, atoms))
 
 
+def _one_run(atoms: list[Atom]) -> etree._Element | None:
+    """The run all the text pieces of ``atoms`` come from, if there is exactly one."""
+    runs = set(map(_PIECE_RUN, _pieces(atoms)))
+    return runs.pop() if len(runs) == 1 else None
+
+
 def _merged(atoms: list[Atom]) -> list[list]:
     """The text pieces of consecutive text atoms, joined while they come from the same run."""
     # Runs compare by identity (lxml elements define no equality); joined once per run.
@@ -151,6 +157,8 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
+        # The one run each paragraph's text comes from (None when not one), once looked for.
+        self._one_run: tuple[etree._Element | None, etree._Element | None] | None = None
         # A long paragraph writes thousands of runs from a few: each run's shell (alone or in a
         # w:ins / w:del), holding a w:t (or w:delText) with or without xml:space, made once
         # with that text element; the text goes into the model, which is then copied (lxml
@@ -285,11 +293,16 @@ class ParagraphWriter:
             return
         self._markers(news[0])
         if text is not None:
-            old_runs = set(map(_PIECE_RUN, _pieces(olds)))
-            new_runs = set(map(_PIECE_RUN, _pieces(news)))
-            if len(old_runs) == 1 and len(new_runs) == 1:
-                # One run on each side (a long paragraph's equal stretch, say): one span.
-                self._text("=", new_runs.pop(), text, old_runs.pop())
+            # One run on each side (a long paragraph's equal stretch, say): one span.
+            if self._one_run is None:
+                self._one_run = _one_run(self.old.atoms), _one_run(self.new.atoms)
+            old_run, new_run = self._one_run
+            if old_run is None or new_run is None:
+                old_run, new_run = _one_run(olds), _one_run(news)
+            elif not (any(map(_PIECES, olds)) and any(map(_PIECES, news))):
+                old_run = new_run = None
+            if old_run is not None and new_run is not None:
+                self._text("=", new_run, text, old_run)
                 return
         for span, new_run, old_run in text_spans(olds, news):
             self._text("=", new_run, span, old_run)
