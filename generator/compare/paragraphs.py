@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import operator
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
@@ -157,6 +158,8 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
+        # The indices of the new atoms that are not plain text, once looked for.
+        self._stops: list[int] | None = None
         # The one run each paragraph's text comes from (None when not one), once looked for.
         self._one_run: tuple[etree._Element | None, etree._Element | None] | None = None
         # A long paragraph writes thousands of runs from a few: each run's shell (alone or in a
@@ -265,17 +268,20 @@ class ParagraphWriter:
 
     # Atoms by status.
 
-    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str) -> None:
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str, first: int) -> None:
         """Equal atoms: text written as spans of the new runs, other atoms one by one.
 
-        ``text`` is the text of ``news``.
+        ``text`` is the text of ``news``, ``first`` the index of ``news[0]`` in the paragraph.
         """
         start = 0
-        # Plain text atoms (most of a long paragraph) are passed over at C speed: only atoms
-        # that are not text, or carry markers, stop the loop.
-        not_plain = map(operator.or_, map(operator.ne, map(_KIND, news), itertools.repeat("text")),
-                        map(bool, map(_MARKERS, news)))
-        for k in itertools.compress(itertools.count(), not_plain):
+        # Plain text atoms (most of a long paragraph) are passed over: only atoms that are not
+        # text, or carry markers, stop the loop; the paragraph's are found once for all.
+        if self._stops is None:
+            self._stops = [k for k, n in enumerate(self.new.atoms)
+                           if n.kind != "text" or n.markers]
+        stops = self._stops
+        for k in stops[bisect_left(stops, first):bisect_left(stops, first + len(news))]:
+            k -= first
             n = news[k]
             if n.kind == "text" and not k > start:
                 continue
@@ -395,7 +401,7 @@ class ParagraphWriter:
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 text = "".join(map(_TEXT, new[j1:j2]))
-                self._equal_stretch(old[i1:i2], new[j1:j2], text)
+                self._equal_stretch(old[i1:i2], new[j1:j2], text, j1)
                 self._segment("=", text)
                 continue
             if j2 > j1 and new[j1].markers:
