@@ -300,9 +300,7 @@ class ParagraphWriter:
         self._markers(news[0])
         if text is not None:
             # One run on each side (a long paragraph's equal stretch, say): one span.
-            if self._one_run is None:
-                self._one_run = _one_run(self.old.atoms), _one_run(self.new.atoms)
-            old_run, new_run = self._one_run
+            old_run, new_run = self._one_runs()
             if old_run is None or new_run is None:
                 old_run, new_run = _one_run(olds), _one_run(news)
             elif not (any(map(_PIECES, olds)) and any(map(_PIECES, news))):
@@ -312,6 +310,20 @@ class ParagraphWriter:
                 return
         for span, new_run, old_run in text_spans(olds, news):
             self._text("=", new_run, span, old_run)
+
+    def _one_runs(self) -> tuple[etree._Element | None, etree._Element | None]:
+        """The one run the old paragraph's text comes from, the same for the new one."""
+        if self._one_run is None:
+            self._one_run = _one_run(self.old.atoms), _one_run(self.new.atoms)
+        return self._one_run
+
+    @staticmethod
+    def _merged(atoms: list[Atom], one_run: etree._Element | None) -> list[list]:
+        """`_merged`, without grouping when all the text of the paragraph is in ``one_run``."""
+        if one_run is None:
+            return _merged(atoms)
+        return [[one_run, "".join(map(_PIECE_TEXT, _pieces(atoms)))]] \
+            if any(map(_PIECES, atoms)) else []
 
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
@@ -363,15 +375,16 @@ class ParagraphWriter:
 
         Plain text (most changes) is written run by run, each run's text joined first.
         """
+        old_run, new_run = self._one_runs()
         if all(map(operator.eq, map(_KIND, olds), itertools.repeat("text"))):
-            for run, text in _merged(olds):
+            for run, text in self._merged(olds, old_run):
                 self._text("-", run, text)
         else:
             for o in olds:
                 self._deleted(o)
         if all(map(operator.eq, map(_KIND, news), itertools.repeat("text"))) and \
                 not any(map(_MARKERS, news)):
-            for run, text in _merged(news):
+            for run, text in self._merged(news, new_run):
                 self._text("+", run, text)
         else:
             for n in news:
