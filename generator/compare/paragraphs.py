@@ -101,7 +101,7 @@ def _pieces(atoms: list[Atom]) -> Iterator[Piece]:
 
 def _one_run(atoms: list[Atom]) -> etree._Element | None:
     """The run all the text pieces of ``atoms`` come from, if there is exactly one."""
-    runs = set(map(_PIECE_RUN, _pieces(atoms)))
+    runs = {piece.run for atom in atoms for piece in atom.pieces}
     return runs.pop() if len(runs) == 1 else None
 
 
@@ -413,8 +413,9 @@ class ParagraphWriter:
         old, new = self.old.atoms, self.new.atoms
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                text = "".join(map(_TEXT, new[j1:j2]))
-                self._equal_stretch(old[i1:i2], new[j1:j2], text, j1)
+                news = new[j1:j2]
+                text = "".join(map(_TEXT, news))
+                self._equal_stretch(old[i1:i2], news, text, j1)
                 self._segment("=", text)
                 continue
             if j2 > j1 and new[j1].markers:
