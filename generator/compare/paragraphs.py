@@ -322,8 +322,8 @@ class ParagraphWriter:
         """`_merged`, without grouping when all the text of the paragraph is in ``one_run``."""
         if one_run is None:
             return _merged(atoms)
-        return [[one_run, "".join(map(_PIECE_TEXT, _pieces(atoms)))]] \
-            if any(map(_PIECES, atoms)) else []
+        texts = [piece.text for atom in atoms for piece in atom.pieces]
+        return [[one_run, "".join(texts)]] if texts else []
 
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
