@@ -42,7 +42,6 @@ from .records import Detail
 _LOOKS = ("b", "i", "u", "strike")
 
 
-_TEXT = operator.attrgetter("text")
 _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
 _PIECES = operator.attrgetter("pieces")
@@ -414,7 +413,7 @@ class ParagraphWriter:
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 news = new[j1:j2]
-                text = "".join(map(_TEXT, news))
+                text = "".join([atom.text for atom in news])
                 self._equal_stretch(old[i1:i2], news, text, j1)
                 self._segment("=", text)
                 continue
@@ -423,8 +422,8 @@ class ParagraphWriter:
                 self._markers(new[j1])
                 new[j1].markers = []
             self._changed(old[i1:i2], new[j1:j2])
-            self._segment("-", "".join(map(_TEXT, old[i1:i2])))
-            self._segment("+", "".join(map(_TEXT, new[j1:j2])))
+            self._segment("-", "".join([atom.text for atom in old[i1:i2]]))
+            self._segment("+", "".join([atom.text for atom in new[j1:j2]]))
         self._close()
         for marker in self.new.trailing:
             self.children.append(marker)
