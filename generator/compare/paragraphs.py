@@ -296,7 +296,8 @@ class ParagraphWriter:
         """Equal text atoms (``text``, when given, their text) as spans of the new runs."""
         if not news:
             return
-        self._markers(news[0])
+        if news[0].markers:
+            self._markers(news[0])
         if text is not None:
             # One run on each side (a long paragraph's equal stretch, say): one span.
             old_run, new_run = self._one_runs()
@@ -375,14 +376,13 @@ class ParagraphWriter:
         Plain text (most changes) is written run by run, each run's text joined first.
         """
         old_run, new_run = self._one_runs()
-        if all(map(operator.eq, map(_KIND, olds), itertools.repeat("text"))):
+        if not [atom for atom in olds if atom.kind != "text"]:
             for run, text in self._merged(olds, old_run):
                 self._text("-", run, text)
         else:
             for o in olds:
                 self._deleted(o)
-        if all(map(operator.eq, map(_KIND, news), itertools.repeat("text"))) and \
-                not any(map(_MARKERS, news)):
+        if not [atom for atom in news if atom.kind != "text" or atom.markers]:
             for run, text in self._merged(news, new_run):
                 self._text("+", run, text)
         else:
