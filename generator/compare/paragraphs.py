@@ -46,7 +46,6 @@ _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
 _PIECES = operator.attrgetter("pieces")
 _KIND = operator.attrgetter("kind")
-_MARKERS = operator.attrgetter("markers")
 
 
 def _flag(run: etree._Element, flag: str) -> bool:
