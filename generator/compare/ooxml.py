@@ -81,7 +81,7 @@ class Revisions:
 
     def element(self, tag: str) -> etree._Element:
         """An empty ``w:ins`` / ``w:del`` / ``w:rPrChange`` … carrying id, author and date."""
-        return self.stamp(copy.copy(self.model(tag)))
+        return self.stamp(self.model(tag).__copy__())
 
     def model(self, tag: str) -> etree._Element:
         """The element `element` copies: author and date, an empty id (not to be changed)."""
@@ -138,10 +138,18 @@ def text_element(text: str, deleted: bool = False) -> etree._Element:
 
 def keep_spaces(t: etree._Element) -> None:
     """Mark a text element whose spaces Word would otherwise drop (ends, runs of spaces)."""
-    text = t.text or ""
-    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
-    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
+    if spaces_at_risk(t.text or ""):
         t.set(XML_SPACE, "preserve")
+
+
+def spaces_at_risk(text: str) -> bool:
+    """Whether Word would drop some of the spaces of ``text`` without ``xml:space``.
+
+    >>> spaces_at_risk("a b"), spaces_at_risk(" a"), spaces_at_risk("a  b")
+    (False, True, True)
+    """
+    # Looked at the ends, not stripped: an equal stretch may hold a page of text.
+    return text[:1].isspace() or text[-1:].isspace() or "  " in text
 
 
 def run_shell(run: etree._Element) -> etree._Element:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import operator
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
@@ -22,6 +23,7 @@ from .ooxml import (
     INS,
     PPR,
     RPR,
+    XML_SPACE,
     P,
     Revisions,
     add_rpr_change,
@@ -29,6 +31,7 @@ from .ooxml import (
     mark_boxes,
     mark_runs,
     run_shell,
+    spaces_at_risk,
     text_element,
     to_deleted_run,
     w,
@@ -39,12 +42,10 @@ from .records import Detail
 _LOOKS = ("b", "i", "u", "strike")
 
 
-_TEXT = operator.attrgetter("text")
 _PIECE_TEXT = operator.attrgetter("text")
 _PIECE_RUN = operator.attrgetter("run")
 _PIECES = operator.attrgetter("pieces")
 _KIND = operator.attrgetter("kind")
-_MARKERS = operator.attrgetter("markers")
 
 
 def _flag(run: etree._Element, flag: str) -> bool:
@@ -94,6 +95,12 @@ def look_differs(olds: list[Atom], news: list[Atom],
 def _pieces(atoms: list[Atom]) -> Iterator[Piece]:
     """The text pieces of atoms, in order (only text atoms have pieces)."""
     return itertools.chain.from_iterable(map(_PIECES, atoms))
+
+
+def _one_run(atoms: list[Atom]) -> etree._Element | None:
+    """The run all the text pieces of ``atoms`` come from, if there is exactly one."""
+    runs = {piece.run for atom in atoms for piece in atom.pieces}
+    return runs.pop() if len(runs) == 1 else None
 
 
 def _merged(atoms: list[Atom]) -> list[list]:
@@ -149,11 +156,16 @@ class ParagraphWriter:
         self.first: etree._Element | None = None
         self.last: etree._Element | None = None
         self.segments: list[tuple[str, str]] = []
-        # A long paragraph writes thousands of runs from a few: each run's shell, holding an
-        # empty w:t (or w:delText), made once, then copied (lxml copies are deep).
-        self._shells: dict[tuple[etree._Element, bool], etree._Element] = {}
-        # The same for a w:ins / w:del opening on such a run.
-        self._opened: dict[tuple[etree._Element, bool], etree._Element] = {}
+        # The indices of the new atoms that are not plain text, once looked for.
+        self._stops: list[int] | None = None
+        # The one run each paragraph's text comes from (None when not one), once looked for.
+        self._one_run: tuple[etree._Element | None, etree._Element | None] | None = None
+        # A long paragraph writes thousands of runs from a few: each run's shell (alone or in a
+        # w:ins / w:del), holding a w:t (or w:delText) with or without xml:space, made once
+        # with that text element; the text goes into the model, which is then copied (lxml
+        # copies are deep: no new proxies to reach the copy's w:t, no xml:space to set).
+        self._models: dict[tuple[etree._Element, bool, bool, bool],
+                           tuple[etree._Element, etree._Element]] = {}
 
     # Output plumbing: runs go to the paragraph or into the current w:ins / w:del.
 
@@ -199,53 +211,54 @@ class ParagraphWriter:
               old_run: etree._Element | None = None) -> None:
         changed_look = old_run is not None and self.look(old_run) != self.look(run)
         key = (status, id(run), id(old_run) if changed_look else None)
-        if status != "=" and (self.wrapper is None or self.wrapper_status != status):
-            self._open(status, run, text, key)
-            return
-        target = self._target(status)
-        if self.last_run is not None and self.last_run_key == key:
-            t = self.last_run[-1]
-            t.text = (t.text or "") + text
-            keep_spaces(t)
-            return
-        shell = copy.copy(self._shell(run, status == "-"))
-        t = shell[-1]
-        t.text = text
-        keep_spaces(t)
-        if changed_look:
-            assert old_run is not None  # changed_look says so
-            add_rpr_change(shell, old_run.find(RPR), self.rev)
-            self._touched(shell)
-        target.append(shell)
-        self.last_run = shell
-        self.last_run_key = key
+        opening = status != "=" and (self.wrapper is None or self.wrapper_status != status)
+        if opening:
+            self._close()
+        else:
+            target = self._target(status)
+            if self.last_run is not None and self.last_run_key == key:
+                t = self.last_run[-1]
+                if self.last_run is self.wrapper:  # a w:ins / w:del opened on this run
+                    t = t[-1]
+                t.text = (t.text or "") + text
+                keep_spaces(t)
+                return
+        el = self._copy(run, status == "-", opening, text)
+        if opening:
+            self.rev.stamp(el)
+            self.wrapper, self.wrapper_status = el, status
+            self.children.append(el)
+            self._touched(el)
+        else:
+            if changed_look:
+                assert old_run is not None  # changed_look says so
+                add_rpr_change(el, old_run.find(RPR), self.rev)
+                self._touched(el)
+            target.append(el)
+        self.last_run, self.last_run_key = el, key
 
-    def _shell(self, run: etree._Element, deleted: bool) -> etree._Element:
-        """The model of a run like ``run`` holding an empty w:t (or w:delText)."""
-        model = self._shells.get((run, deleted))
-        if model is None:
-            model = self._shells[(run, deleted)] = run_shell(run)
-            model.append(text_element("", deleted))
-        return model
+    def _copy(self, run: etree._Element, deleted: bool, opening: bool,
+              text: str) -> etree._Element:
+        """A new run like ``run`` holding ``text`` (as w:delText when ``deleted``).
 
-    def _open(self, status: str, run: etree._Element, text: str, key: tuple) -> None:
-        """A new w:ins or w:del holding a run of ``text``: one copy of a model of both."""
-        self._close()
-        deleted = status == "-"
-        model = self._opened.get((run, deleted))
-        if model is None:
-            model = copy.copy(self.rev.model(DEL if deleted else INS))
-            model.append(copy.copy(self._shell(run, deleted)))
-            self._opened[(run, deleted)] = model
-        wrapper = self.rev.stamp(copy.copy(model))
-        self.wrapper, self.wrapper_status = wrapper, status
-        self.children.append(wrapper)
-        self._touched(wrapper)
-        shell = wrapper[0]
-        t = shell[-1]
+        In a new w:ins (or w:del) when ``opening``, its id left to `Revisions.stamp`.
+        """
+        preserve = spaces_at_risk(text)
+        found = self._models.get((run, deleted, opening, preserve))
+        if found is None:
+            model = run_shell(run)
+            t = text_element("", deleted)
+            if preserve:
+                t.set(XML_SPACE, "preserve")
+            model.append(t)
+            if opening:
+                wrapper = self.rev.model(DEL if deleted else INS).__copy__()
+                wrapper.append(model)
+                model = wrapper
+            found = self._models[(run, deleted, opening, preserve)] = model, t
+        model, t = found
         t.text = text
-        keep_spaces(t)
-        self.last_run, self.last_run_key = shell, key
+        return model.__copy__()
 
     def _markers(self, atom: Atom) -> None:
         for marker in atom.markers:
@@ -253,17 +266,20 @@ class ParagraphWriter:
 
     # Atoms by status.
 
-    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str) -> None:
+    def _equal_stretch(self, olds: list[Atom], news: list[Atom], text: str, first: int) -> None:
         """Equal atoms: text written as spans of the new runs, other atoms one by one.
 
-        ``text`` is the text of ``news``.
+        ``text`` is the text of ``news``, ``first`` the index of ``news[0]`` in the paragraph.
         """
         start = 0
-        # Plain text atoms (most of a long paragraph) are passed over at C speed: only atoms
-        # that are not text, or carry markers, stop the loop.
-        not_plain = map(operator.or_, map(operator.ne, map(_KIND, news), itertools.repeat("text")),
-                        map(bool, map(_MARKERS, news)))
-        for k in itertools.compress(itertools.count(), not_plain):
+        # Plain text atoms (most of a long paragraph) are passed over: only atoms that are not
+        # text, or carry markers, stop the loop; the paragraph's are found once for all.
+        if self._stops is None:
+            self._stops = [k for k, n in enumerate(self.new.atoms)
+                           if n.kind != "text" or n.markers]
+        stops = self._stops
+        for k in stops[bisect_left(stops, first):bisect_left(stops, first + len(news))]:
+            k -= first
             n = news[k]
             if n.kind == "text" and not k > start:
                 continue
@@ -279,16 +295,34 @@ class ParagraphWriter:
         """Equal text atoms (``text``, when given, their text) as spans of the new runs."""
         if not news:
             return
-        self._markers(news[0])
+        if news[0].markers:
+            self._markers(news[0])
         if text is not None:
-            old_runs = set(map(_PIECE_RUN, _pieces(olds)))
-            new_runs = set(map(_PIECE_RUN, _pieces(news)))
-            if len(old_runs) == 1 and len(new_runs) == 1:
-                # One run on each side (a long paragraph's equal stretch, say): one span.
-                self._text("=", new_runs.pop(), text, old_runs.pop())
+            # One run on each side (a long paragraph's equal stretch, say): one span.
+            old_run, new_run = self._one_runs()
+            if old_run is None or new_run is None:
+                old_run, new_run = _one_run(olds), _one_run(news)
+            elif not (any(map(_PIECES, olds)) and any(map(_PIECES, news))):
+                old_run = new_run = None
+            if old_run is not None and new_run is not None:
+                self._text("=", new_run, text, old_run)
                 return
         for span, new_run, old_run in text_spans(olds, news):
             self._text("=", new_run, span, old_run)
+
+    def _one_runs(self) -> tuple[etree._Element | None, etree._Element | None]:
+        """The one run the old paragraph's text comes from, the same for the new one."""
+        if self._one_run is None:
+            self._one_run = _one_run(self.old.atoms), _one_run(self.new.atoms)
+        return self._one_run
+
+    @staticmethod
+    def _merged(atoms: list[Atom], one_run: etree._Element | None) -> list[list]:
+        """`_merged`, without grouping when all the text of the paragraph is in ``one_run``."""
+        if one_run is None:
+            return _merged(atoms)
+        texts = [piece.text for atom in atoms for piece in atom.pieces]
+        return [[one_run, "".join(texts)]] if texts else []
 
     def _equal_atom(self, o: Atom, n: Atom) -> None:
         self._markers(n)
@@ -340,15 +374,15 @@ class ParagraphWriter:
 
         Plain text (most changes) is written run by run, each run's text joined first.
         """
-        if all(map(operator.eq, map(_KIND, olds), itertools.repeat("text"))):
-            for run, text in _merged(olds):
+        old_run, new_run = self._one_runs()
+        if not [atom for atom in olds if atom.kind != "text"]:
+            for run, text in self._merged(olds, old_run):
                 self._text("-", run, text)
         else:
             for o in olds:
                 self._deleted(o)
-        if all(map(operator.eq, map(_KIND, news), itertools.repeat("text"))) and \
-                not any(map(_MARKERS, news)):
-            for run, text in _merged(news):
+        if not [atom for atom in news if atom.kind != "text" or atom.markers]:
+            for run, text in self._merged(news, new_run):
                 self._text("+", run, text)
         else:
             for n in news:
@@ -377,8 +411,9 @@ class ParagraphWriter:
         old, new = self.old.atoms, self.new.atoms
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
-                text = "".join(map(_TEXT, new[j1:j2]))
-                self._equal_stretch(old[i1:i2], new[j1:j2], text)
+                news = new[j1:j2]
+                text = "".join([atom.text for atom in news])
+                self._equal_stretch(old[i1:i2], news, text, j1)
                 self._segment("=", text)
                 continue
             if j2 > j1 and new[j1].markers:
@@ -386,8 +421,8 @@ class ParagraphWriter:
                 self._markers(new[j1])
                 new[j1].markers = []
             self._changed(old[i1:i2], new[j1:j2])
-            self._segment("-", "".join(map(_TEXT, old[i1:i2])))
-            self._segment("+", "".join(map(_TEXT, new[j1:j2])))
+            self._segment("-", "".join([atom.text for atom in old[i1:i2]]))
+            self._segment("+", "".join([atom.text for atom in new[j1:j2]]))
         self._close()
         for marker in self.new.trailing:
             self.children.append(marker)
