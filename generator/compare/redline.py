@@ -354,6 +354,7 @@ class Redliner:
             return
         writer = ParagraphWriter(old, new, self.rev, self.look, self.notes, self.bring_old)
         writer.write(ops)
+        keep(writer, ops)  # its element proxies and the operations, as the atoms (see above)
         if ppr_changed:
             add_ppr_change(n, o, self.rev)
         if mark_changed:
