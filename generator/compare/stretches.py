@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from .align import Block, add_run, common_pairs, matching_blocks
 from .atoms import Atom, text_atoms
-from .tokens import SENTENCE_SIGNS, find_sentence_sign, token_key, tokenize
+from .tokens import SENTENCE_SIGNS, has_sentence_sign, token_key, tokenize
 from .words import Op
 
 #: Word stretches up to this size (old × new words) are matched by a table (`_lcs`).
@@ -64,7 +64,7 @@ def refine(olds: Sequence[Atom], news: Sequence[Atom],
 
 def _signed(atoms: Sequence[Atom]) -> bool:
     """Whether the atoms' text holds a sentence sign (most chunks do not: no token to look at)."""
-    return find_sentence_sign("".join([a.text for a in atoms])) is not None
+    return has_sentence_sign("".join([a.text for a in atoms]))
 
 
 def _chunk_tokens(atom: Atom) -> list:

@@ -105,8 +105,18 @@ def first_words(text: str, count: int) -> list[str]:
 LONG_PARAGRAPH = 10_000
 _CHUNK = re.compile(r"\S+\s*|\s+")
 SENTENCE_SIGNS = frozenset(".;!?:")
-#: Where a text holds a sentence sign (each is a token of its own), found at C speed.
-find_sentence_sign = re.compile("[" + re.escape("".join(sorted(SENTENCE_SIGNS))) + "]").search
+_SIGNS = tuple(sorted(SENTENCE_SIGNS))
+
+
+def has_sentence_sign(text: str) -> bool:
+    """Whether a text holds a sentence sign (each is a token of its own).
+
+    One fast search per sign, sooner than a pattern reading each character.
+
+    >>> has_sentence_sign("a.b"), has_sentence_sign("a, b")
+    (True, False)
+    """
+    return any(map(text.__contains__, _SIGNS))
 
 
 def ends_sentence(text: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from .align import matching_blocks
-from .tokens import find_sentence_sign, first_words
+from .tokens import first_words, has_sentence_sign
 
 
 class AtomLike(Protocol):
@@ -170,7 +170,7 @@ def _weak(atoms: Sequence[AtomLike]) -> bool:
     for atom in atoms:
         if atom.kind != "text":
             significant.append(atom.key)
-        elif find_sentence_sign(atom.text):
+        elif has_sentence_sign(atom.text):
             return False  # a sentence sign is a token of its own: it ends a sentence
         else:
             significant += first_words(atom.text, 2 - len(significant))
