@@ -56,7 +56,11 @@ def _words(text: str) -> list[Atom]:
 
 
 def _changed_words(old: list, new: list, ops: list) -> int:
-    return sum(sum(a.weight > 0 for a in old[i1:i2]) + sum(a.weight > 0 for a in new[j1:j2])
+    """Atoms holding a letter or a digit, in the changes."""
+    def words(atoms: list) -> int:
+        return sum(any(map(str.isalnum, a.text)) for a in atoms)
+
+    return sum(words(old[i1:i2]) + words(new[j1:j2])
                for tag, i1, i2, j1, j2 in ops if tag == "change")
 
 

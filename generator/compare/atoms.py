@@ -71,11 +71,11 @@ class Atom:
     kind: ``text`` (a token of text, in ``pieces``), ``run`` (one special run child such as a
     tab or a note reference, in ``element``, from run ``run``), or ``group`` (whole elements
     kept together, in ``elements``: a field, a hyperlink…). ``text`` is what it shows (a field
-    shows its result); ``significant`` tells a word or a number from a space or a sign.
+    shows its result).
     """
 
     __slots__ = ("key", "kind", "pieces", "run", "element", "elements", "markers", "text",
-                 "ends_sentence", "_weight", "chunk")
+                 "ends_sentence", "chunk")
 
     def __init__(self, key: str, kind: str, pieces: list[Piece] | None = None,
                  run: etree._Element | None = None, element: etree._Element | None = None,
@@ -98,21 +98,8 @@ class Atom:
             else:
                 text = "".join(_visible_text(e) for e in self.elements)
         self.text = text
-        self._weight = -1
         self.ends_sentence = kind == "text" and key in SENTENCE_SIGNS
         self.chunk = False
-
-    @property
-    def weight(self) -> int:
-        """Letters and digits: how much of the text the atom carries, when measuring overlap."""
-        if self._weight < 0:
-            self._weight = sum(map(str.isalnum, self.text))
-        return self._weight
-
-    @property
-    def significant(self) -> bool:
-        """A word, a number or something other than text (not a space nor a sign)."""
-        return self.kind != "text" or self.weight > 0
 
     @classmethod
     def plain(cls, key: str, run: etree._Element | None, text: str, chunk: bool = False,
@@ -129,7 +116,6 @@ class Atom:
         atom.run = atom.element = None
         atom.elements = atom.markers = _NONE
         atom.text = text
-        atom._weight = -1
         atom.ends_sentence = key in SENTENCE_SIGNS if ends_sentence is None else ends_sentence
         atom.chunk = chunk
         return atom

@@ -30,13 +30,7 @@ class AtomLike(Protocol):
     def text(self) -> str: ...  # noqa: D102
 
     @property
-    def significant(self) -> bool: ...  # noqa: D102
-
-    @property
     def ends_sentence(self) -> bool: ...  # noqa: D102
-
-    @property
-    def weight(self) -> int: ...  # noqa: D102
 
 
 #: A word-level operation: ("equal" | "change", i1, i2, j1, j2).
@@ -199,7 +193,7 @@ def _absorb_weak_equals(ops: list[Op], old: Sequence[AtomLike]) -> list[Op]:
 
 
 def _significant_chars(atoms: Sequence[AtomLike]) -> int:
-    """Letters and digits of the atoms' text (what `Atom.weight` counts, at C speed)."""
+    """Letters and digits of the atoms' text, counted at C speed."""
     text = "".join(map(_TEXT, atoms)).replace(" ", "")
     if text.isalpha():
         return len(text)  # letters and spaces only (most prose): told sooner than by a pattern
