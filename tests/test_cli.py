@@ -70,3 +70,25 @@ def test_the_program_collects_cycles_in_every_command_but_diff(tmp_path: Path) -
         assert done.returncode == 0, done.stderr
         seen.append(done.stdout.strip())
     assert seen == ["modeles True", "serve True", "build True", "diff False"]
+
+
+def test_only_a_diff_run_as_the_program_leaves_its_objects_to_the_end(tmp_path: Path) -> None:
+    """`generator.exiting`: what ends with ``os._exit`` keeps, nothing else (the web page)."""
+    code = ("import sys\n"
+            "from generator import cli, exiting\n"
+            "cli._diff_files = lambda args, parser: print('diff', exiting._kept is not None) or 0\n"
+            "if sys.argv[1] == 'main':\n"
+            "    cli.main(['diff', 'a.docx', 'b.docx'])\n"
+            "else:\n"
+            "    sys.argv = ['avenant', 'diff', 'a.docx', 'b.docx']\n"
+            "    cli.run()\n")
+    seen = []
+    for how in ("run", "main"):
+        done = subprocess.run([sys.executable, "-c", code, how], capture_output=True, text=True,
+                              cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60)
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.strip())
+    assert seen == ["diff True", "diff False"]
+    from generator import exiting
+
+    assert exiting._kept is None  # this process (the tests) frees as usual
