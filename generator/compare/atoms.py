@@ -33,7 +33,6 @@ from .ooxml import (
 from .tokens import (
     SENTENCE_SIGNS,
     chunk,
-    chunk_key,
     ends_sentence,
     keyed_chunks,
     normalize_space,
@@ -251,7 +250,7 @@ def flatten(p: etree._Element, resolve: Callable[[str], str] | None = None,
             if found and markers:
                 found[0].markers = list(markers)
         elif chunks:
-            found = text_atoms(buffer, chunk(text), chunk_key, list(markers))
+            found = text_atoms(buffer, chunk(text), normalize_space, list(markers))
             for atom in found:
                 atom.chunk = True
                 atom.ends_sentence = ends_sentence(atom.text)

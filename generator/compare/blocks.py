@@ -116,10 +116,7 @@ def _text_key(el: etree._Element) -> str:
 
     Only alignment uses it: blocks whose keys agree are still compared in full.
     """
-    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # single ordinary spaces only, checked at C speed (megabytes may come)
-    return normalize_space(text)
+    return normalize_space(etree.tostring(el, method="text", encoding=str, with_tail=False))
 
 
 def text_length(p: etree._Element) -> int:

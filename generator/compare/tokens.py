@@ -16,7 +16,6 @@ _TOKEN = re.compile(
     r"|\w+"
     r"|\s+"
     r"|.", re.UNICODE | re.DOTALL)
-_SPACES = re.compile(r"\s+")
 #: `_TOKEN` for text without a digit.
 _WORDING = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
 _DIGIT = re.compile(r"\d")
@@ -29,6 +28,8 @@ def normalize_space(text: str) -> str:
     >>> normalize_space("468\u202f000\xa0€  HT"), normalize_space("\t a\n"), normalize_space("  ")
     ('468 000 € HT', ' a ', ' ')
     """
+    if text.isprintable() and "  " not in text:
+        return text  # only single ordinary spaces (no-break spaces are not printable)
     # Split and joined at C speed (a paragraph may hold megabytes); the same spaces as ``\s``.
     inner = " ".join(text.split())
     if not inner:
@@ -162,7 +163,7 @@ def chunk(text: str) -> list[str]:
 
 
 def keyed_chunks(text: str) -> tuple[list[str], list[str]]:
-    r"""The chunks of ``text`` (`chunk`) and their keys (`chunk_key`).
+    r"""The chunks of ``text`` (`chunk`) and their keys (`normalize_space`).
 
     A text with only single ordinary spaces between words (most prose) is its own key: the
     same list comes twice, the text read once.
@@ -188,11 +189,4 @@ def keyed_chunks(text: str) -> tuple[list[str], list[str]]:
         cuts.append(len(text))
     texts = [text[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
              if stop > start]
-    return texts, list(map(chunk_key, texts))
-
-
-def chunk_key(text: str) -> str:
-    """The comparison key of a chunk: every space alike, every run of spaces one space."""
-    if text.isprintable() and "  " not in text:
-        return text  # only single ordinary spaces (no-break spaces are not printable)
-    return _SPACES.sub(" ", text).translate(_SPACE_KINDS)
+    return texts, list(map(normalize_space, texts))
