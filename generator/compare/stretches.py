@@ -26,6 +26,7 @@ _SMALL_TABLE = 400
 _ANCHOR = 4
 _MARGIN = 2
 
+
 def refine(olds: Sequence[Atom], news: Sequence[Atom],
            joined: bool = True) -> tuple[list[Atom], list[Atom], list[Op]]:
     """Word atoms, and the operations on them, for two stretches of atoms that differ.

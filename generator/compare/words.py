@@ -98,7 +98,7 @@ def chunked_word_ops(old: Sequence[AtomT], new: Sequence[AtomT],
 
 def _raw_ops(old: Sequence[AtomLike], new: Sequence[AtomLike]) -> list[Op]:
     if not old or not new or (len(old) == len(new) == 1 and old[0].key != new[0].key):
-        # Nothing to match (most edits of a long paragraph, once their ends are set aside).
+        # Nothing to match: one side empty, or one atom each that differ.
         return [("change", 0, len(old), 0, len(new))] if old or new else []
     ops: list[Op] = []
     for tag, i1, i2, j1, j2 in matching_blocks([a.key for a in old], [a.key for a in new]):
