@@ -7,7 +7,6 @@ imports (docxtpl, lxml, pydantic) happen inside the commands, so ``--help`` star
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import re
@@ -15,6 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
+
+from .exiting import exit_at_once, keep_until_exit
 
 
 def _quoted(value: str) -> str:
@@ -257,8 +258,6 @@ def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     collecting = gc.isenabled()
     gc.disable()
     if _ends_at_once:
-        from .exiting import keep_until_exit
-
         keep_until_exit()  # the comparison's objects are never freed one by one (see run)
     try:
         return _diff_files(args, parser)
@@ -478,8 +477,8 @@ def run() -> NoReturn:
 
     Python's own teardown (every module emptied, every object freed one by one) would cost a
     short command such as ``diff`` a tenth of its time, for memory the system takes back
-    anyway. Each file is closed by the command that writes it; the two output streams are
-    flushed here. A usage error (argparse's `SystemExit`) exits the usual way.
+    anyway (`generator.exiting.exit_at_once`). A usage error (argparse's `SystemExit`) exits
+    the usual way.
 
     The cyclic garbage collector is off while the program starts: it would walk again and
     again over the modules being imported. `main` turns it back on for every command but
@@ -488,11 +487,7 @@ def run() -> NoReturn:
     global _ends_at_once
     _ends_at_once = True
     gc.disable()  # while the program starts (main gives it back to all but diff, see _diff)
-    status = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader gone (| head), a closed stream
-            stream.flush()
-    os._exit(status)
+    exit_at_once(main())
 
 
 if __name__ == "__main__":

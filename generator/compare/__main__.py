@@ -6,16 +6,14 @@ The project's command line (``avenant diff``) is the way for users; this one tak
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
 from ..errors import AvenantError
-from ..exiting import keep_until_exit
+from ..exiting import exit_at_once, keep_until_exit
 from ..files import write_atomic
 from . import ENGINES, compare, report_html, report_text
 
@@ -66,11 +64,7 @@ def run() -> NoReturn:
     """
     gc.disable()
     keep_until_exit()
-    status = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader gone, a closed stream
-            stream.flush()
-    os._exit(status)
+    exit_at_once(main())
 
 
 if __name__ == "__main__":
