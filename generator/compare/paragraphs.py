@@ -159,7 +159,7 @@ class ParagraphWriter:
         # The indices of the new atoms that are not plain text, once looked for.
         self._stops: list[int] | None = None
         # The one run each paragraph's text comes from (None when not one), once looked for.
-        self._one_run: tuple[etree._Element | None, etree._Element | None] | None = None
+        self._paragraph_runs: tuple[etree._Element | None, etree._Element | None] | None = None
         # A long paragraph writes thousands of runs from a few: each run's shell (alone or in a
         # w:ins / w:del), holding a w:t (or w:delText) with or without xml:space, made once
         # with that text element; the text goes into the model, which is then copied (lxml
@@ -312,9 +312,9 @@ class ParagraphWriter:
 
     def _one_runs(self) -> tuple[etree._Element | None, etree._Element | None]:
         """The one run the old paragraph's text comes from, the same for the new one."""
-        if self._one_run is None:
-            self._one_run = _one_run(self.old.atoms), _one_run(self.new.atoms)
-        return self._one_run
+        if self._paragraph_runs is None:
+            self._paragraph_runs = _one_run(self.old.atoms), _one_run(self.new.atoms)
+        return self._paragraph_runs
 
     @staticmethod
     def _merged(atoms: list[Atom], one_run: etree._Element | None) -> list[list]:
